@@ -1,0 +1,132 @@
+//! AWS credentials: an access key id, a secret access key and, for temporary
+//! (STS) credentials, a session token.
+
+use std::fmt;
+use std::sync::Arc;
+
+use zeroize::Zeroizing;
+
+/// A set of AWS credentials.
+///
+/// Cloning is cheap (the strings are shared). The secret access key and the
+/// session token are never shown by `Debug` and are overwritten with zeros
+/// when the last clone is dropped.
+///
+/// ```
+/// use http_sigv4::Credentials;
+///
+/// let long_term = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None::<String>);
+/// assert_eq!(long_term.access_key_id(), "AKIDEXAMPLE");
+/// assert_eq!(long_term.session_token(), None);
+///
+/// let temporary = Credentials::new("ASIAEXAMPLE", "s3cr3t-value", Some("t0ken-value"));
+/// assert_eq!(temporary.session_token(), Some("t0ken-value"));
+///
+/// // Debug output redacts the secret and the token.
+/// let shown = format!("{temporary:?}");
+/// assert!(shown.contains("ASIAEXAMPLE"));
+/// assert!(!shown.contains("s3cr3t-value") && !shown.contains("t0ken-value"));
+/// ```
+#[derive(Clone)]
+pub struct Credentials {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    access_key_id: String,
+    secret_access_key: Zeroizing<String>,
+    session_token: Option<Zeroizing<String>>,
+}
+
+impl Credentials {
+    /// Credentials from an access key id, a secret access key and, for
+    /// temporary credentials, a session token.
+    ///
+    /// Nothing is validated here; a credential that cannot be signed with
+    /// (empty, or holding characters a header cannot carry) makes signing
+    /// return [`Error::InvalidCredentials`](crate::Error::InvalidCredentials).
+    ///
+    /// ```
+    /// use http_sigv4::Credentials;
+    /// let creds = Credentials::new("AKID", String::from("SECRET"), None::<&str>);
+    /// assert_eq!(creds.secret_access_key(), "SECRET");
+    /// ```
+    pub fn new(
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+        session_token: Option<impl Into<String>>,
+    ) -> Self {
+        Credentials {
+            inner: Arc::new(Inner {
+                access_key_id: access_key_id.into(),
+                secret_access_key: Zeroizing::new(secret_access_key.into()),
+                session_token: session_token.map(|t| Zeroizing::new(t.into())),
+            }),
+        }
+    }
+
+    /// The access key id (e.g. `AKIDEXAMPLE`); it is not a secret and appears
+    /// in every signed request.
+    ///
+    /// ```
+    /// # use http_sigv4::Credentials;
+    /// assert_eq!(Credentials::new("AKID", "S", None::<String>).access_key_id(), "AKID");
+    /// ```
+    pub fn access_key_id(&self) -> &str {
+        &self.inner.access_key_id
+    }
+
+    /// The secret access key. Handle it with care: it is what signs.
+    ///
+    /// ```
+    /// # use http_sigv4::Credentials;
+    /// assert_eq!(Credentials::new("AKID", "S", None::<String>).secret_access_key(), "S");
+    /// ```
+    pub fn secret_access_key(&self) -> &str {
+        &self.inner.secret_access_key
+    }
+
+    /// The session token of temporary credentials, if any.
+    ///
+    /// ```
+    /// # use http_sigv4::Credentials;
+    /// assert_eq!(Credentials::new("AKID", "S", Some("T")).session_token(), Some("T"));
+    /// ```
+    pub fn session_token(&self) -> Option<&str> {
+        self.inner.session_token.as_deref().map(String::as_str)
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.inner.access_key_id)
+            .field("secret_access_key", &"** redacted **")
+            .field(
+                "session_token",
+                &self.inner.session_token.as_ref().map(|_| "** redacted **"),
+            )
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_secret_and_token() {
+        let c = Credentials::new("AKIDEXAMPLE", "very-secret-key", Some("session-tok"));
+        let s = format!("{c:?} {c:#?}");
+        assert!(s.contains("AKIDEXAMPLE"));
+        assert!(!s.contains("very-secret-key"));
+        assert!(!s.contains("session-tok"));
+    }
+
+    #[test]
+    fn clones_share_the_same_strings() {
+        let c = Credentials::new("AKID", "SECRET", None::<String>);
+        let d = c.clone();
+        assert!(Arc::ptr_eq(&c.inner, &d.inner));
+    }
+}

@@ -1,0 +1,108 @@
+//! AWS Signature Version 4 for [`http::Request`], written from scratch.
+//!
+//! `http-sigv4` signs the requests your HTTP client is about to send to an
+//! IAM-protected AWS endpoint (API Gateway, S3, STS, Lambda URLs, …) without
+//! the AWS SDK: six small dependencies, one call.
+//!
+//! ```
+//! use std::time::{Duration, UNIX_EPOCH};
+//! use http_sigv4::{Credentials, Signer};
+//!
+//! let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None::<String>);
+//! let signer = Signer::new(creds, "us-east-1", "service");
+//!
+//! // The AWS test suite's `get-vanilla` request, at the suite's fixed time.
+//! let mut req = http::Request::get("https://example.amazonaws.com/").body(()).unwrap();
+//! let out = signer.sign_at(&mut req, UNIX_EPOCH + Duration::from_secs(1_440_938_160))?;
+//!
+//! // The signature AWS publishes for this case.
+//! assert_eq!(out.signature(), "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+//! assert!(req.headers()["authorization"].to_str().unwrap().ends_with(out.signature()));
+//! # Ok::<(), http_sigv4::Error>(())
+//! ```
+//! In a real program call [`Signer::sign`], which uses the current time.
+//!
+//! # How SigV4 works, step by step
+//!
+//! ```text
+//! http::Request ──► canonical request ──► string to sign ──► signature ──► request
+//!   method           METHOD\n              AWS4-HMAC-SHA256\n   HMAC(k_signing,   Authorization +
+//!   uri path         canonical URI\n        timestamp\n          sts) hex         X-Amz-Date,
+//!   query            canonical query\n      scope\n                               X-Amz-Security-Token
+//!   headers          canonical headers\n    hex(SHA256(creq))                     (or query params
+//!   body             signed headers\n                                             when presigning)
+//!                    hex(SHA256(body))     k_signing = HMAC chain over
+//!                                          date/region/service/"aws4_request"
+//! ```
+//!
+//! 1. **Canonical request**: the method, the normalized and encoded path,
+//!    the sorted and re-encoded query, the signed headers (lowercase, sorted,
+//!    values trimmed) and the hash of the body, one per line
+//!    (module `canonical`; [`SigningOutput::canonical_request`]).
+//! 2. **Hash** it with SHA-256.
+//! 3. **String to sign**: the algorithm, the time, the credential scope
+//!    (`20150830/us-east-1/service/aws4_request`) and that hash
+//!    ([`SigningOutput::string_to_sign`]).
+//! 4. **Signing key**: HMAC-SHA256 chained from the secret key over the date,
+//!    region, service and `aws4_request`. It changes once a day, so each
+//!    [`Signer`] caches it.
+//! 5. **Signature**: the HMAC of the string to sign under that key, written
+//!    into the `Authorization` header ([`Signer::sign_at`]) or into the query
+//!    string of a presigned URL ([`Signer::presign_at`]).
+//!
+//! # Defaults and pitfalls
+//!
+//! - **Double encoding.** Every service but S3 signs the path *as sent*,
+//!   encoded once more: `/a%2Fb` is signed as `/a%252Fb`, `@` as `%40`. S3
+//!   wants [`UriEncoding::Single`] and [`PathNormalization::Disabled`].
+//! - **`+` in a query is a space.** A raw `+` is signed as `%20`, as the
+//!   `aws-sigv4` crate, botocore and Envoy do. Send a literal plus as `%2B`.
+//!   The signer never writes a raw `+` itself.
+//! - **Host is set on the request.** A request without a `Host` header gets
+//!   one derived from its URI (lowercase, no default port, no userinfo), so
+//!   what is signed is what is sent. An explicit `Host` header wins. For
+//!   HTTP/2 the same value is signed but no header is added (`:authority`
+//!   carries it).
+//! - **Sign what you send.** Every header on the request is signed except
+//!   [`DEFAULT_UNSIGNED_HEADERS`]; set `content-type` and `content-length`
+//!   before signing and change nothing afterwards.
+//! - **Re-signing is safe.** `authorization`, `x-amz-date` and
+//!   `x-amz-security-token` from an earlier signature are replaced, so a
+//!   retry can sign the same request again.
+//! - **No panics on input.** Anything wrong with the request or the
+//!   credentials is an [`Error`] that says what to fix.
+//!
+//! # The public interface
+//!
+//! - [`Credentials`]: access key id, secret key, optional session token.
+//! - [`Signer`]: signs into headers or presigned URLs; its settings are
+//!   [`Payload`], [`ContentSha256Header`], [`UriEncoding`],
+//!   [`PathNormalization`] and [`SessionTokenMode`].
+//! - [`SignableBody`]: bodies that can be hashed.
+//! - [`SigningOutput`]: the intermediate results, for debugging.
+//! - [`Error`]: everything that can go wrong.
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod credentials;
+mod error;
+mod payload;
+mod settings;
+mod timestamp;
+
+mod canonical;
+mod signing_key;
+mod string_to_sign;
+
+mod signer;
+
+pub use credentials::Credentials;
+pub use error::Error;
+pub use payload::{Payload, SignableBody};
+pub use settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
+pub use signer::{Signer, SigningOutput, DEFAULT_UNSIGNED_HEADERS, MAX_PRESIGN_EXPIRY};
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,0 +1,752 @@
+//! Step 5: the [`Signer`], which runs steps 1–4 on an `http::Request` and
+//! writes the result into its headers or its query string.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST, TRANSFER_ENCODING, USER_AGENT};
+use http::uri::{PathAndQuery, Uri};
+use http::{Request, Version};
+
+use crate::canonical::{self, query::encode_component, HeaderSet};
+use crate::credentials::Credentials;
+use crate::payload::{Payload, SignableBody};
+use crate::settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
+use crate::signing_key::{SigningKey, SigningKeyCache};
+use crate::string_to_sign::{string_to_sign, write_scope, ALGORITHM};
+use crate::timestamp::Timestamp;
+use crate::Error;
+
+/// `x-amz-date`: the signing time, `YYYYMMDDTHHMMSSZ`.
+pub(crate) const X_AMZ_DATE: HeaderName = HeaderName::from_static("x-amz-date");
+/// `x-amz-security-token`: the session token of temporary credentials.
+pub(crate) const X_AMZ_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-amz-security-token");
+/// `x-amz-content-sha256`: the payload hash.
+pub(crate) const X_AMZ_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-amz-content-sha256");
+/// `x-amzn-trace-id`: X-Ray's trace header, rewritten by AWS's front ends.
+pub(crate) const X_AMZN_TRACE_ID: HeaderName = HeaderName::from_static("x-amzn-trace-id");
+
+/// Headers that are never signed unless asked: clients and proxies add or
+/// change them after signing.
+///
+/// - `authorization`: it carries the signature itself.
+/// - `user-agent`: HTTP clients and proxies rewrite it.
+/// - `x-amzn-trace-id`: AWS's load balancers and X-Ray add or extend it.
+/// - `transfer-encoding`: hop-by-hop; proxies and CloudFront remove it.
+pub const DEFAULT_UNSIGNED_HEADERS: [HeaderName; 4] = [AUTHORIZATION, USER_AGENT, X_AMZN_TRACE_ID, TRANSFER_ENCODING];
+
+/// The query parameters a presigned URL carries, in the order they are
+/// appended.
+const X_AMZ_ALGORITHM_PARAM: &str = "X-Amz-Algorithm";
+const X_AMZ_CREDENTIAL_PARAM: &str = "X-Amz-Credential";
+const X_AMZ_DATE_PARAM: &str = "X-Amz-Date";
+const X_AMZ_EXPIRES_PARAM: &str = "X-Amz-Expires";
+const X_AMZ_SIGNED_HEADERS_PARAM: &str = "X-Amz-SignedHeaders";
+const X_AMZ_SECURITY_TOKEN_PARAM: &str = "X-Amz-Security-Token";
+const X_AMZ_SIGNATURE_PARAM: &str = "X-Amz-Signature";
+const PRESIGN_PARAMS: [&str; 7] = [
+    X_AMZ_ALGORITHM_PARAM,
+    X_AMZ_CREDENTIAL_PARAM,
+    X_AMZ_DATE_PARAM,
+    X_AMZ_EXPIRES_PARAM,
+    X_AMZ_SIGNED_HEADERS_PARAM,
+    X_AMZ_SECURITY_TOKEN_PARAM,
+    X_AMZ_SIGNATURE_PARAM,
+];
+
+/// The longest expiry SigV4 allows for a presigned URL: seven days.
+pub const MAX_PRESIGN_EXPIRY: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+
+/// Signs `http::Request`s with AWS Signature Version 4.
+///
+/// Build one per (credentials, region, service) and share it: it is
+/// `Send + Sync`, cheap to clone (clones share one signing-key cache), and
+/// derives a new signing key once a day.
+///
+/// # Examples
+///
+/// Sign the AWS test suite's `get-vanilla` request at its fixed time:
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use http_sigv4::{Credentials, Signer};
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None::<String>);
+/// let signer = Signer::new(creds, "us-east-1", "service");
+///
+/// let mut req = http::Request::get("https://example.amazonaws.com/").body(()).unwrap();
+/// let time = UNIX_EPOCH + Duration::from_secs(1_440_938_160); // 2015-08-30T12:36:00Z
+/// let out = signer.sign_at(&mut req, time)?;
+///
+/// assert_eq!(out.signature(), "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+/// assert_eq!(req.headers()["host"], "example.amazonaws.com");
+/// assert_eq!(req.headers()["x-amz-date"], "20150830T123600Z");
+/// assert_eq!(
+///     req.headers()["authorization"],
+///     "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, \
+///      SignedHeaders=host;x-amz-date, \
+///      Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+/// );
+/// # Ok::<(), http_sigv4::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Signer {
+    credentials: Credentials,
+    region: Arc<str>,
+    service: Arc<str>,
+    settings: Settings,
+    keys: Arc<SigningKeyCache>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Settings {
+    payload: Payload,
+    content_sha256: ContentSha256Header,
+    uri_encoding: UriEncoding,
+    path_normalization: PathNormalization,
+    session_token: SessionTokenMode,
+    extra_unsigned_headers: Vec<HeaderName>,
+}
+
+impl Signer {
+    /// A signer for `service` (e.g. `execute-api`, `s3`, `sts`) in `region`
+    /// (e.g. `us-east-1`), with the defaults of the AWS test suite: the body
+    /// is hashed with SHA-256, the path is double-encoded and normalized, no
+    /// `x-amz-content-sha256` header is added, the session token is signed,
+    /// and [`DEFAULT_UNSIGNED_HEADERS`] are left out of the signature.
+    ///
+    /// The region and service are checked when signing
+    /// ([`Error::InvalidScope`]).
+    ///
+    /// ```
+    /// use http_sigv4::{Credentials, Signer};
+    /// let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "eu-west-1", "sts");
+    /// assert_eq!(signer.region(), "eu-west-1");
+    /// assert_eq!(signer.service(), "sts");
+    /// ```
+    pub fn new(credentials: Credentials, region: impl Into<String>, service: impl Into<String>) -> Self {
+        Signer {
+            credentials,
+            region: Arc::from(region.into()),
+            service: Arc::from(service.into()),
+            settings: Settings::default(),
+            keys: Arc::default(),
+        }
+    }
+
+    /// What to sign for the body (default: its SHA-256).
+    ///
+    /// ```
+    /// use http_sigv4::{Credentials, Payload, Signer};
+    /// # use std::time::SystemTime;
+    /// let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "s3")
+    ///     .payload(Payload::Unsigned);
+    /// let mut req = http::Request::put("https://bucket.s3.amazonaws.com/key").body(()).unwrap();
+    /// let out = signer.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
+    /// assert!(out.canonical_request().ends_with("\nUNSIGNED-PAYLOAD"));
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn payload(mut self, payload: Payload) -> Self {
+        self.settings.payload = payload;
+        self
+    }
+
+    /// Whether to add and sign `x-amz-content-sha256` (default: not added).
+    ///
+    /// ```
+    /// use http_sigv4::{ContentSha256Header, Credentials, Signer};
+    /// # use std::time::SystemTime;
+    /// let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "s3")
+    ///     .content_sha256_header(ContentSha256Header::Signed);
+    /// let mut req = http::Request::get("https://bucket.s3.amazonaws.com/").body(()).unwrap();
+    /// signer.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
+    /// assert_eq!(
+    ///     req.headers()["x-amz-content-sha256"],
+    ///     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    /// );
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn content_sha256_header(mut self, mode: ContentSha256Header) -> Self {
+        self.settings.content_sha256 = mode;
+        self
+    }
+
+    /// How the path is percent-encoded (default: [`UriEncoding::Double`];
+    /// S3 needs [`UriEncoding::Single`]).
+    ///
+    /// ```
+    /// use http_sigv4::{Credentials, Signer, UriEncoding};
+    /// # use std::time::SystemTime;
+    /// let creds = Credentials::new("AKID", "SECRET", None::<String>);
+    /// let mut req = http::Request::get("https://h/a%2Fb").body(()).unwrap();
+    /// let double = Signer::new(creds.clone(), "us-east-1", "execute-api").sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
+    /// assert!(double.canonical_request().starts_with("GET\n/a%252Fb\n"));
+    /// let single = Signer::new(creds, "us-east-1", "s3").uri_encoding(UriEncoding::Single);
+    /// let out = single.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
+    /// assert!(out.canonical_request().starts_with("GET\n/a/b\n"));
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn uri_encoding(mut self, encoding: UriEncoding) -> Self {
+        self.settings.uri_encoding = encoding;
+        self
+    }
+
+    /// Whether `.`, `..` and empty path segments are removed before signing
+    /// (default: [`PathNormalization::Enabled`]; S3 needs `Disabled`).
+    ///
+    /// ```
+    /// use http_sigv4::{Credentials, PathNormalization, Signer};
+    /// # use std::time::SystemTime;
+    /// let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "service")
+    ///     .path_normalization(PathNormalization::Disabled);
+    /// let mut req = http::Request::get("https://h//a/./b").body(()).unwrap();
+    /// let out = signer.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
+    /// assert!(out.canonical_request().starts_with("GET\n//a/./b\n"));
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn path_normalization(mut self, normalization: PathNormalization) -> Self {
+        self.settings.path_normalization = normalization;
+        self
+    }
+
+    /// Where the session token of temporary credentials goes (default: set
+    /// and signed).
+    ///
+    /// ```
+    /// use http_sigv4::{Credentials, SessionTokenMode, Signer};
+    /// # use std::time::SystemTime;
+    /// let creds = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN"));
+    /// let signer = Signer::new(creds, "us-east-1", "service")
+    ///     .session_token_mode(SessionTokenMode::AddedAfterSigning);
+    /// let mut req = http::Request::get("https://h/").body(()).unwrap();
+    /// let out = signer.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
+    /// assert_eq!(req.headers()["x-amz-security-token"], "TOKEN");
+    /// assert_eq!(out.signed_headers(), "host;x-amz-date");
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn session_token_mode(mut self, mode: SessionTokenMode) -> Self {
+        self.settings.session_token = mode;
+        self
+    }
+
+    /// Leaves one more header out of the signature, in addition to
+    /// [`DEFAULT_UNSIGNED_HEADERS`]: one that something between you and AWS
+    /// adds or changes after signing. `host` is always signed.
+    ///
+    /// ```
+    /// use http_sigv4::{Credentials, Signer};
+    /// # use std::time::SystemTime;
+    /// let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "service")
+    ///     .unsigned_header(http::header::HeaderName::from_static("x-forwarded-for"));
+    /// let mut req = http::Request::get("https://h/").header("x-forwarded-for", "10.0.0.1").body(()).unwrap();
+    /// let out = signer.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
+    /// assert_eq!(out.signed_headers(), "host;x-amz-date");
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn unsigned_header(mut self, name: HeaderName) -> Self {
+        if name != HOST && !self.settings.extra_unsigned_headers.contains(&name) {
+            self.settings.extra_unsigned_headers.push(name);
+        }
+        self
+    }
+
+    /// The region this signer signs for.
+    ///
+    /// ```
+    /// # use http_sigv4::{Credentials, Signer};
+    /// # let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "s3");
+    /// assert_eq!(signer.region(), "us-east-1");
+    /// ```
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The service this signer signs for.
+    ///
+    /// ```
+    /// # use http_sigv4::{Credentials, Signer};
+    /// # let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "s3");
+    /// assert_eq!(signer.service(), "s3");
+    /// ```
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    /// The credentials this signer signs with.
+    ///
+    /// ```
+    /// # use http_sigv4::{Credentials, Signer};
+    /// # let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "s3");
+    /// assert_eq!(signer.credentials().access_key_id(), "AKID");
+    /// ```
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// Signs `req` now; see [`sign_at`](Self::sign_at).
+    ///
+    /// ```
+    /// # use http_sigv4::{Credentials, Signer};
+    /// # let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "service");
+    /// let mut req = http::Request::post("https://example.amazonaws.com/").body("{}").unwrap();
+    /// signer.sign(&mut req)?;
+    /// assert!(req.headers().contains_key("authorization"));
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn sign<B: SignableBody>(&self, req: &mut Request<B>) -> Result<SigningOutput, Error> {
+        self.sign_at(req, SystemTime::now())
+    }
+
+    /// Signs `req` as of `time`, into its headers.
+    ///
+    /// Sets `x-amz-date`, `authorization`, `x-amz-security-token` (temporary
+    /// credentials), `x-amz-content-sha256` (when
+    /// [`ContentSha256Header::Signed`]), and `host` when the request has none
+    /// (derived from the URI: lowercase, without a default port, without
+    /// userinfo). Those headers are replaced if the request already has them
+    /// (a retry signs afresh). For HTTP/2 and later no `host` header is added,
+    /// since `:authority` carries it, but the same value is signed.
+    ///
+    /// Every other header on the request is signed, except
+    /// [`DEFAULT_UNSIGNED_HEADERS`] and those named with
+    /// [`unsigned_header`](Self::unsigned_header); so set `content-type`,
+    /// `content-length` and the like **before** signing, and add nothing
+    /// afterwards. On error the request is left unchanged.
+    ///
+    /// The query is signed with a raw `+` read as a space (`%20`); send a
+    /// literal plus as `%2B`.
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use http_sigv4::{Credentials, Signer};
+    ///
+    /// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None::<String>);
+    /// let signer = Signer::new(creds, "us-east-1", "service");
+    /// // AWS suite case get-vanilla-query-order-key-case.
+    /// let mut req = http::Request::get("https://example.amazonaws.com/?Param2=value2&Param1=value1")
+    ///     .body(())
+    ///     .unwrap();
+    /// let out = signer.sign_at(&mut req, UNIX_EPOCH + Duration::from_secs(1_440_938_160))?;
+    /// assert!(out.canonical_request().starts_with("GET\n/\nParam1=value1&Param2=value2\n"));
+    /// assert_eq!(out.signature(), "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500");
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn sign_at<B: SignableBody>(&self, req: &mut Request<B>, time: SystemTime) -> Result<SigningOutput, Error> {
+        let t = Timestamp::new(time)?;
+        self.check_scope()?;
+        let payload_hash = self.settings.payload.hash_for(req.body().body_bytes())?;
+        let host = resolve_host(req)?;
+        let add_content_sha256 = self.settings.content_sha256 == ContentSha256Header::Signed;
+        let token = self.session_token()?;
+        let signed_token = token.filter(|_| self.settings.session_token == SessionTokenMode::Signed);
+
+        let replaced = |name: &HeaderName| {
+            *name == X_AMZ_DATE
+                || *name == X_AMZ_SECURITY_TOKEN
+                || (add_content_sha256 && *name == X_AMZ_CONTENT_SHA256)
+        };
+        let mut headers = HeaderSet::from_request(req.headers(), |name| replaced(name) || self.is_unsigned(name));
+        if let Host::Derived { value, .. } = &host {
+            headers.add("host", value.to_str().map_err(|_| Error::InvalidHost)?);
+        }
+        headers.add("x-amz-date", t.amz_date());
+        if let Some(token) = signed_token {
+            headers.add("x-amz-security-token", token);
+        }
+        if add_content_sha256 {
+            headers.add("x-amz-content-sha256", &payload_hash);
+        }
+        headers.sort();
+
+        let mut signed_headers = String::new();
+        headers.write_signed_headers(&mut signed_headers);
+        let scope = self.scope(&t);
+        let query = req.uri().query().unwrap_or("");
+        let output = self.sign_parts(&t, &scope, req, query, &headers, signed_headers, &payload_hash)?;
+        let authorization = format!(
+            "{ALGORITHM} Credential={}/{scope}, SignedHeaders={}, Signature={}",
+            self.credentials.access_key_id(),
+            output.signed_headers,
+            output.signature
+        );
+        let authorization =
+            HeaderValue::try_from(authorization).map_err(|_| Error::InvalidCredentials { field: "access key id" })?;
+        let token_value = token.map(header_value_of_token).transpose()?;
+        let content_sha256 = match add_content_sha256 {
+            true => Some(HeaderValue::try_from(payload_hash.as_ref()).map_err(|_| Error::InvalidPayloadHash)?),
+            false => None,
+        };
+        let date = HeaderValue::try_from(t.amz_date()).map_err(|_| Error::InvalidTime)?;
+
+        // Nothing below can fail: the request changes only on success.
+        let map = req.headers_mut();
+        if let Host::Derived { value, send: true } = host {
+            map.insert(HOST, value);
+        }
+        map.insert(X_AMZ_DATE, date);
+        match token_value {
+            Some(token) => map.insert(X_AMZ_SECURITY_TOKEN, token),
+            None => map.remove(X_AMZ_SECURITY_TOKEN),
+        };
+        if let Some(hash) = content_sha256 {
+            map.insert(X_AMZ_CONTENT_SHA256, hash);
+        }
+        map.insert(AUTHORIZATION, authorization);
+        Ok(output)
+    }
+
+    /// Presigns `req` now; see [`presign_at`](Self::presign_at).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use http_sigv4::{Credentials, Signer};
+    /// # let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "service");
+    /// let mut req = http::Request::get("https://example.amazonaws.com/file").body(()).unwrap();
+    /// signer.presign(&mut req, Duration::from_secs(900))?;
+    /// assert!(req.uri().query().unwrap().contains("X-Amz-Signature="));
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn presign<B: SignableBody>(&self, req: &mut Request<B>, expires_in: Duration) -> Result<SigningOutput, Error> {
+        self.presign_at(req, expires_in, SystemTime::now())
+    }
+
+    /// Signs `req` as of `time` into its query string (a presigned URL),
+    /// valid for `expires_in` (1 second to 7 days, whole seconds).
+    ///
+    /// Adds `X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`,
+    /// `X-Amz-Expires`, `X-Amz-SignedHeaders`, `X-Amz-Security-Token`
+    /// (temporary credentials) and `X-Amz-Signature` to the URI, replacing
+    /// any earlier ones. The headers on the request (at least `host`, set as
+    /// in [`sign_at`](Self::sign_at)) are signed: whoever uses the URL must
+    /// send them too. The body is hashed as for header signing (the empty
+    /// string's hash for a GET); no `x-amz-content-sha256` header is added.
+    /// A stale `authorization`, `x-amz-date` or `x-amz-security-token`
+    /// header is removed.
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use http_sigv4::{Credentials, Signer};
+    ///
+    /// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None::<String>);
+    /// let signer = Signer::new(creds, "us-east-1", "service");
+    /// // AWS suite case get-vanilla, query form.
+    /// let mut req = http::Request::get("https://example.amazonaws.com/").body(()).unwrap();
+    /// let time = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+    /// let out = signer.presign_at(&mut req, Duration::from_secs(3600), time)?;
+    /// assert_eq!(out.signature(), "e93c787ed7f371d5c6b165c1b38ede9550f4dce4144713e844b25b7192d3865d");
+    /// assert!(req.uri().to_string().ends_with(&format!("&X-Amz-Signature={}", out.signature())));
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn presign_at<B: SignableBody>(
+        &self,
+        req: &mut Request<B>,
+        expires_in: Duration,
+        time: SystemTime,
+    ) -> Result<SigningOutput, Error> {
+        if expires_in < Duration::from_secs(1) || expires_in > MAX_PRESIGN_EXPIRY {
+            return Err(Error::InvalidExpiry { requested: expires_in });
+        }
+        let t = Timestamp::new(time)?;
+        self.check_scope()?;
+        let payload_hash = self.settings.payload.hash_for(req.body().body_bytes())?;
+        let host = resolve_host(req)?;
+        let token = self.session_token()?;
+
+        let mut headers = HeaderSet::from_request(req.headers(), |name| {
+            *name == X_AMZ_DATE || *name == X_AMZ_SECURITY_TOKEN || self.is_unsigned(name)
+        });
+        if let Host::Derived { value, .. } = &host {
+            headers.add("host", value.to_str().map_err(|_| Error::InvalidHost)?);
+        }
+        headers.sort();
+        let mut signed_headers = String::new();
+        headers.write_signed_headers(&mut signed_headers);
+        let scope = self.scope(&t);
+
+        // The query as it will be sent, minus the signature (and minus a
+        // token added after signing).
+        let mut query = String::new();
+        for piece in req.uri().query().unwrap_or("").split('&') {
+            let name = piece.split_once('=').map_or(piece, |(name, _)| name);
+            if !piece.is_empty() && !PRESIGN_PARAMS.contains(&name) {
+                query.push_str(piece);
+                query.push('&');
+            }
+        }
+        let credential = format!("{}/{scope}", self.credentials.access_key_id());
+        let expires = expires_in.as_secs().to_string();
+        let mut params = vec![
+            (X_AMZ_ALGORITHM_PARAM, ALGORITHM),
+            (X_AMZ_CREDENTIAL_PARAM, credential.as_str()),
+            (X_AMZ_DATE_PARAM, t.amz_date()),
+            (X_AMZ_EXPIRES_PARAM, expires.as_str()),
+            (X_AMZ_SIGNED_HEADERS_PARAM, signed_headers.as_str()),
+        ];
+        if let (Some(token), SessionTokenMode::Signed) = (token, self.settings.session_token) {
+            params.push((X_AMZ_SECURITY_TOKEN_PARAM, token));
+        }
+        push_params(&mut query, &params);
+
+        let output = self.sign_parts(&t, &scope, req, &query, &headers, signed_headers.clone(), &payload_hash)?;
+        if let (Some(token), SessionTokenMode::AddedAfterSigning) = (token, self.settings.session_token) {
+            push_params(&mut query, &[(X_AMZ_SECURITY_TOKEN_PARAM, token)]);
+        }
+        push_params(&mut query, &[(X_AMZ_SIGNATURE_PARAM, output.signature.as_str())]);
+        let path = match req.uri().path() {
+            "" => "/",
+            path => path,
+        };
+        let path_and_query = PathAndQuery::try_from(format!("{path}?{query}")).map_err(|_| Error::InvalidUri)?;
+        let mut parts = req.uri().clone().into_parts();
+        parts.path_and_query = Some(path_and_query);
+        let uri = Uri::from_parts(parts).map_err(|_| Error::InvalidUri)?;
+
+        // Nothing below can fail: the request changes only on success.
+        *req.uri_mut() = uri;
+        let map = req.headers_mut();
+        map.remove(AUTHORIZATION);
+        map.remove(X_AMZ_DATE);
+        map.remove(X_AMZ_SECURITY_TOKEN);
+        if let Host::Derived { value, send: true } = host {
+            map.insert(HOST, value);
+        }
+        Ok(output)
+    }
+
+    /// Steps 1–4 for a request whose headers and query are settled.
+    #[allow(clippy::too_many_arguments)]
+    fn sign_parts<B>(
+        &self,
+        t: &Timestamp,
+        scope: &str,
+        req: &Request<B>,
+        query: &str,
+        headers: &HeaderSet<'_>,
+        signed_headers: String,
+        payload_hash: &str,
+    ) -> Result<SigningOutput, Error> {
+        let mut canonical_request = String::with_capacity(512);
+        canonical::write_canonical_request(
+            &mut canonical_request,
+            &canonical::Parts {
+                method: req.method().as_str(),
+                path: req.uri().path(),
+                query,
+                headers,
+                signed_headers: &signed_headers,
+                payload_hash,
+                uri_encoding: self.settings.uri_encoding,
+                path_normalization: self.settings.path_normalization,
+            },
+        )?;
+        let string_to_sign = string_to_sign(t, scope, &canonical_request);
+        let key = self.keys.get_or_derive(t.date(), || {
+            SigningKey::derive(self.credentials.secret_access_key(), t.date(), &self.region, &self.service)
+        });
+        let signature = hex::encode(key.sign(string_to_sign.as_bytes()));
+        Ok(SigningOutput {
+            canonical_request,
+            string_to_sign,
+            signature,
+            signed_headers,
+        })
+    }
+
+    fn scope(&self, t: &Timestamp) -> String {
+        let mut scope = String::with_capacity(64);
+        write_scope(&mut scope, t.date(), &self.region, &self.service);
+        scope
+    }
+
+    fn is_unsigned(&self, name: &HeaderName) -> bool {
+        DEFAULT_UNSIGNED_HEADERS.contains(name) || self.settings.extra_unsigned_headers.contains(name)
+    }
+
+    /// Checks the parts of the credential scope and the access key id, which
+    /// are written into the `Authorization` header or the query.
+    fn check_scope(&self) -> Result<(), Error> {
+        let scope_part = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && b != b'/');
+        if !scope_part(&self.region) {
+            return Err(Error::InvalidScope { field: "region" });
+        }
+        if !scope_part(&self.service) {
+            return Err(Error::InvalidScope { field: "service" });
+        }
+        let akid = self.credentials.access_key_id();
+        if !scope_part(akid) || akid.contains([',', '=']) {
+            return Err(Error::InvalidCredentials { field: "access key id" });
+        }
+        if self.credentials.secret_access_key().is_empty() {
+            return Err(Error::InvalidCredentials {
+                field: "secret access key",
+            });
+        }
+        Ok(())
+    }
+
+    fn session_token(&self) -> Result<Option<&str>, Error> {
+        match self.credentials.session_token() {
+            Some(token) if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) => {
+                Err(Error::InvalidCredentials { field: "session token" })
+            }
+            token => Ok(token),
+        }
+    }
+}
+
+impl fmt::Debug for Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Signer")
+            .field("credentials", &self.credentials)
+            .field("region", &self.region)
+            .field("service", &self.service)
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+fn header_value_of_token(token: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::try_from(token).map_err(|_| Error::InvalidCredentials { field: "session token" })
+}
+
+/// Appends `name=value` pairs to a query, encoding each value.
+fn push_params(query: &mut String, params: &[(&str, &str)]) {
+    for (name, value) in params {
+        if !query.is_empty() && !query.ends_with('&') {
+            query.push('&');
+        }
+        query.push_str(name);
+        query.push('=');
+        query.push_str(&encode_component(value));
+    }
+}
+
+/// Where the signed `host` comes from.
+enum Host {
+    /// The request has a `Host` header: it is signed as it is.
+    OnRequest,
+    /// Derived from the URI's authority; `send` says whether to set it on
+    /// the request (HTTP/1.x) or leave it to `:authority` (HTTP/2 and later).
+    Derived { value: HeaderValue, send: bool },
+}
+
+/// The host to sign: the request's `Host` header if it has one (private API
+/// Gateway endpoints connect to one address and sign another host), else the
+/// URI's authority without userinfo, lowercase, with the port only when it
+/// is not the scheme's default.
+fn resolve_host<B>(req: &Request<B>) -> Result<Host, Error> {
+    if req.headers().contains_key(HOST) {
+        return Ok(Host::OnRequest);
+    }
+    let uri = req.uri();
+    let authority = uri.authority().ok_or(Error::MissingHost)?;
+    let host = authority.host();
+    if host.is_empty() {
+        return Err(Error::MissingHost);
+    }
+    let default_port = match uri.scheme_str() {
+        Some(s) if s.eq_ignore_ascii_case("https") => Some(443),
+        Some(s) if s.eq_ignore_ascii_case("http") => Some(80),
+        _ => None,
+    };
+    let mut value = host.to_ascii_lowercase();
+    if let Some(port) = authority.port() {
+        if default_port != Some(port.as_u16()) {
+            value.push(':');
+            value.push_str(port.as_str());
+        }
+    }
+    let value = HeaderValue::try_from(value).map_err(|_| Error::InvalidHost)?;
+    Ok(Host::Derived {
+        value,
+        send: req.version() < Version::HTTP_2,
+    })
+}
+
+/// What a signature was computed from, for debugging a
+/// `SignatureDoesNotMatch`: compare [`canonical_request`](Self::canonical_request)
+/// and [`string_to_sign`](Self::string_to_sign) with the ones in AWS's error
+/// message.
+///
+/// ```
+/// use std::time::SystemTime;
+/// use http_sigv4::{Credentials, Signer};
+/// let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "service");
+/// let mut req = http::Request::get("https://example.amazonaws.com/").body(()).unwrap();
+/// let out = signer.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
+/// assert!(out.canonical_request().starts_with("GET\n/\n\nhost:example.amazonaws.com\n"));
+/// assert!(out.string_to_sign().starts_with("AWS4-HMAC-SHA256\n19700101T000000Z\n"));
+/// assert_eq!(out.signed_headers(), "host;x-amz-date");
+/// assert_eq!(out.signature().len(), 64);
+/// # Ok::<(), http_sigv4::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigningOutput {
+    canonical_request: String,
+    string_to_sign: String,
+    signature: String,
+    signed_headers: String,
+}
+
+impl SigningOutput {
+    /// The canonical request (step 1).
+    ///
+    /// ```
+    /// # use std::time::SystemTime;
+    /// # use http_sigv4::{Credentials, Signer};
+    /// # let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "service");
+    /// # let mut req = http::Request::get("https://h/").body(()).unwrap();
+    /// let out = signer.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
+    /// assert!(out.canonical_request().ends_with("\nhost;x-amz-date\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn canonical_request(&self) -> &str {
+        &self.canonical_request
+    }
+
+    /// The string to sign (steps 2 and 3).
+    ///
+    /// ```
+    /// # use std::time::SystemTime;
+    /// # use http_sigv4::{Credentials, Signer};
+    /// # let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "service");
+    /// # let mut req = http::Request::get("https://h/").body(()).unwrap();
+    /// let out = signer.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
+    /// assert_eq!(out.string_to_sign().lines().nth(2), Some("19700101/us-east-1/service/aws4_request"));
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn string_to_sign(&self) -> &str {
+        &self.string_to_sign
+    }
+
+    /// The signature: 64 lowercase hex digits.
+    ///
+    /// ```
+    /// # use std::time::SystemTime;
+    /// # use http_sigv4::{Credentials, Signer};
+    /// # let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "service");
+    /// # let mut req = http::Request::get("https://h/").body(()).unwrap();
+    /// let out = signer.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
+    /// assert!(req.headers()["authorization"].to_str().unwrap().ends_with(out.signature()));
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn signature(&self) -> &str {
+        &self.signature
+    }
+
+    /// The `;`-separated names of the signed headers.
+    ///
+    /// ```
+    /// # use std::time::SystemTime;
+    /// # use http_sigv4::{Credentials, Signer};
+    /// # let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "service");
+    /// let mut req = http::Request::get("https://h/").header("content-type", "text/plain").body(()).unwrap();
+    /// let out = signer.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
+    /// assert_eq!(out.signed_headers(), "content-type;host;x-amz-date");
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn signed_headers(&self) -> &str {
+        &self.signed_headers
+    }
+}

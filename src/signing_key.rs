@@ -1,0 +1,134 @@
+//! Step 4: the signing key, derived from the secret by a chain of HMACs.
+//!
+//! ```text
+//! kSecret  = "AWS4" + secret access key
+//! kDate    = HMAC-SHA256(kSecret,  "20150830")
+//! kRegion  = HMAC-SHA256(kDate,    "us-east-1")
+//! kService = HMAC-SHA256(kRegion,  "service")
+//! kSigning = HMAC-SHA256(kService, "aws4_request")
+//! signature = hex(HMAC-SHA256(kSigning, string to sign))
+//! ```
+//! (AWS General Reference, *Calculate the signature for AWS Signature
+//! Version 4*.) The key changes once a day, so [`SigningKeyCache`] keeps the
+//! last one.
+
+use std::sync::RwLock;
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::string_to_sign::TERMINATOR;
+
+/// HMAC-SHA256 of `data` under `key`.
+pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+    // HMAC takes keys of any length, so this cannot fail.
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length");
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+/// `kSigning`: the key that signs strings to sign for one day, region and
+/// service. Zeroed on drop.
+#[derive(Clone)]
+pub(crate) struct SigningKey([u8; 32]);
+
+impl SigningKey {
+    /// Runs the HMAC chain from the secret access key.
+    pub(crate) fn derive(secret_access_key: &str, date: &str, region: &str, service: &str) -> Self {
+        let mut k_secret = Zeroizing::new(Vec::with_capacity(4 + secret_access_key.len()));
+        k_secret.extend_from_slice(b"AWS4");
+        k_secret.extend_from_slice(secret_access_key.as_bytes());
+        let mut key = hmac_sha256(&k_secret, date.as_bytes());
+        for part in [region, service, TERMINATOR] {
+            let next = hmac_sha256(&key, part.as_bytes());
+            key.zeroize();
+            key = next;
+        }
+        SigningKey(key)
+    }
+
+    /// The raw signature of `string_to_sign`.
+    pub(crate) fn sign(&self, string_to_sign: &[u8]) -> [u8; 32] {
+        hmac_sha256(&self.0, string_to_sign)
+    }
+}
+
+impl Drop for SigningKey {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+/// The last derived key and the date it is for.
+///
+/// Region, service and secret are fixed for the [`Signer`](crate::Signer)
+/// that owns the cache, so the date is the whole cache key. Reads take a
+/// shared lock; a new key is derived once a day.
+#[derive(Default)]
+pub(crate) struct SigningKeyCache {
+    last: RwLock<Option<([u8; 8], SigningKey)>>,
+}
+
+impl SigningKeyCache {
+    /// The key for `date` (`YYYYMMDD`), derived with `derive` on a miss.
+    pub(crate) fn get_or_derive(&self, date: &str, derive: impl FnOnce() -> SigningKey) -> SigningKey {
+        let mut cache_key = [0u8; 8];
+        cache_key.copy_from_slice(&date.as_bytes()[..8.min(date.len())]);
+        if let Ok(guard) = self.last.read() {
+            if let Some((cached_date, key)) = guard.as_ref() {
+                if *cached_date == cache_key {
+                    return key.clone();
+                }
+            }
+        }
+        let key = derive();
+        if let Ok(mut guard) = self.last.write() {
+            *guard = Some((cache_key, key.clone()));
+        }
+        key
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+    #[test]
+    fn aws_documentation_example_key() {
+        // AWS General Reference, "Examples of how to derive a signing key for
+        // Signature Version 4": 20120215 / us-east-1 / iam.
+        let key = SigningKey::derive(SECRET, "20120215", "us-east-1", "iam");
+        assert_eq!(
+            hex::encode(key.0),
+            "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d"
+        );
+    }
+
+    #[test]
+    fn suite_get_vanilla_signature() {
+        // aws-signing-test-suite/v4/get-vanilla: header-string-to-sign.txt
+        // signed gives header-signature.txt.
+        let key = SigningKey::derive(SECRET, "20150830", "us-east-1", "service");
+        let sts = "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\nbb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63";
+        assert_eq!(
+            hex::encode(key.sign(sts.as_bytes())),
+            "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+        );
+    }
+
+    #[test]
+    fn cache_derives_once_per_date() {
+        let cache = SigningKeyCache::default();
+        let mut derivations = 0;
+        for date in ["20150830", "20150830", "20150831", "20150831"] {
+            cache.get_or_derive(date, || {
+                derivations += 1;
+                SigningKey::derive(SECRET, date, "us-east-1", "service")
+            });
+        }
+        assert_eq!(derivations, 2);
+    }
+}

@@ -1,0 +1,139 @@
+//! The signing time in the two forms SigV4 uses: `YYYYMMDDTHHMMSSZ`
+//! (`X-Amz-Date`) and `YYYYMMDD` (the credential scope), plus the HTTP
+//! `Date` form (IMF-fixdate).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use time::{OffsetDateTime, Weekday};
+
+use crate::Error;
+
+/// 9999-12-31T23:59:59Z: the last second a four-digit year can write.
+const MAX_UNIX_SECONDS: u64 = 253_402_300_799;
+
+/// A signing time, already formatted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Timestamp {
+    /// `YYYYMMDDTHHMMSSZ`, ASCII.
+    amz_date: [u8; 16],
+    unix_seconds: u64,
+    weekday: Weekday,
+}
+
+impl Timestamp {
+    /// The time, truncated to the second, or [`Error::InvalidTime`] outside
+    /// 1970..=9999.
+    pub(crate) fn new(time: SystemTime) -> Result<Self, Error> {
+        let seconds = time
+            .duration_since(UNIX_EPOCH)
+            .map_err(|_| Error::InvalidTime)?
+            .as_secs();
+        if seconds > MAX_UNIX_SECONDS {
+            return Err(Error::InvalidTime);
+        }
+        let seconds_i64 = i64::try_from(seconds).map_err(|_| Error::InvalidTime)?;
+        let t = OffsetDateTime::from_unix_timestamp(seconds_i64).map_err(|_| Error::InvalidTime)?;
+        let mut amz_date = [0u8; 16];
+        let fields = [
+            (0, 4, t.year() as u32),
+            (4, 2, u32::from(u8::from(t.month()))),
+            (6, 2, u32::from(t.day())),
+            (9, 2, u32::from(t.hour())),
+            (11, 2, u32::from(t.minute())),
+            (13, 2, u32::from(t.second())),
+        ];
+        for (start, width, mut value) in fields {
+            for i in (start..start + width).rev() {
+                amz_date[i] = b'0' + (value % 10) as u8;
+                value /= 10;
+            }
+        }
+        amz_date[8] = b'T';
+        amz_date[15] = b'Z';
+        Ok(Timestamp {
+            amz_date,
+            unix_seconds: seconds,
+            weekday: t.weekday(),
+        })
+    }
+
+    /// `20150830T123600Z`.
+    pub(crate) fn amz_date(&self) -> &str {
+        // Only ASCII digits, `T` and `Z` are ever written.
+        std::str::from_utf8(&self.amz_date).unwrap_or_default()
+    }
+
+    /// `20150830`, the date of the credential scope.
+    pub(crate) fn date(&self) -> &str {
+        &self.amz_date()[..8]
+    }
+
+    /// Seconds since the Unix epoch.
+    pub(crate) fn unix_seconds(&self) -> u64 {
+        self.unix_seconds
+    }
+
+    /// `Sun, 30 Aug 2015 12:36:00 GMT` (RFC 9110 IMF-fixdate).
+    pub(crate) fn http_date(&self) -> String {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let d = self.amz_date();
+        let month: usize = d[4..6].parse().unwrap_or(1);
+        let weekday = match self.weekday {
+            Weekday::Monday => "Mon",
+            Weekday::Tuesday => "Tue",
+            Weekday::Wednesday => "Wed",
+            Weekday::Thursday => "Thu",
+            Weekday::Friday => "Fri",
+            Weekday::Saturday => "Sat",
+            Weekday::Sunday => "Sun",
+        };
+        format!(
+            "{weekday}, {} {} {} {}:{}:{} GMT",
+            &d[6..8],
+            MONTHS[(month - 1) % 12],
+            &d[0..4],
+            &d[9..11],
+            &d[11..13],
+            &d[13..15]
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn at(secs: u64) -> Timestamp {
+        Timestamp::new(UNIX_EPOCH + Duration::from_secs(secs)).unwrap()
+    }
+
+    #[test]
+    fn suite_time() {
+        // The AWS suite's 2015-08-30T12:36:00Z is 1440938160 s after the epoch.
+        let t = at(1_440_938_160);
+        assert_eq!(t.amz_date(), "20150830T123600Z");
+        assert_eq!(t.date(), "20150830");
+        assert_eq!(t.http_date(), "Sun, 30 Aug 2015 12:36:00 GMT");
+    }
+
+    #[test]
+    fn range_limits() {
+        assert_eq!(at(0).amz_date(), "19700101T000000Z");
+        assert_eq!(at(MAX_UNIX_SECONDS).amz_date(), "99991231T235959Z");
+        let too_late = UNIX_EPOCH + Duration::from_secs(MAX_UNIX_SECONDS + 1);
+        assert!(matches!(Timestamp::new(too_late), Err(Error::InvalidTime)));
+        let too_early = UNIX_EPOCH - Duration::from_secs(1);
+        assert!(matches!(Timestamp::new(too_early), Err(Error::InvalidTime)));
+    }
+
+    #[test]
+    fn subsecond_part_is_dropped_and_leap_day_formats() {
+        // 2024-02-29T23:59:59.9Z (a Thursday).
+        let t = Timestamp::new(UNIX_EPOCH + Duration::from_millis(1_709_251_199_900)).unwrap();
+        assert_eq!(t.amz_date(), "20240229T235959Z");
+        assert_eq!(t.http_date(), "Thu, 29 Feb 2024 23:59:59 GMT");
+    }
+}
