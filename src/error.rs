@@ -96,9 +96,9 @@ impl fmt::Display for Error {
                 "the {field} must be non-empty and must not contain `/`, whitespace or \
                  control characters (e.g. `us-east-1`, `execute-api`)"
             ),
-            Error::InvalidTime => f.write_str(
-                "the signing time must lie between 1970-01-01 and 9999-12-31 (UTC)",
-            ),
+            Error::InvalidTime => {
+                f.write_str("the signing time must lie between 1970-01-01 and 9999-12-31 (UTC)")
+            }
             Error::InvalidExpiry { requested } => write!(
                 f,
                 "a presigned URL must expire after 1 second to 7 days (604800 s), \

@@ -61,7 +61,9 @@ impl Payload {
 fn is_valid_hash(hash: &str) -> bool {
     let is_hex = hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
     let is_marker = !hash.is_empty()
-        && hash.bytes().all(|b| matches!(b, b'A'..=b'Z' | b'0'..=b'9' | b'-'))
+        && hash
+            .bytes()
+            .all(|b| matches!(b, b'A'..=b'Z' | b'0'..=b'9' | b'-'))
         && hash.contains("PAYLOAD");
     is_hex || is_marker
 }
@@ -184,7 +186,10 @@ mod tests {
 
     #[test]
     fn unsigned_and_precomputed() {
-        assert_eq!(Payload::Unsigned.hash_for(None).unwrap(), "UNSIGNED-PAYLOAD");
+        assert_eq!(
+            Payload::Unsigned.hash_for(None).unwrap(),
+            "UNSIGNED-PAYLOAD"
+        );
         let p = Payload::Precomputed(EMPTY.into());
         assert_eq!(p.hash_for(None).unwrap(), EMPTY);
         let marker = Payload::Precomputed("STREAMING-AWS4-HMAC-SHA256-PAYLOAD".into());
@@ -193,7 +198,15 @@ mod tests {
 
     #[test]
     fn bad_precomputed_hashes_are_rejected() {
-        for bad in ["", "abc", &EMPTY.to_uppercase(), "unsigned-payload", "a b", "----", &format!("{EMPTY}0")] {
+        for bad in [
+            "",
+            "abc",
+            &EMPTY.to_uppercase(),
+            "unsigned-payload",
+            "a b",
+            "----",
+            &format!("{EMPTY}0"),
+        ] {
             assert_eq!(
                 Payload::Precomputed(bad.to_string()).hash_for(None),
                 Err(Error::InvalidPayloadHash),
@@ -215,6 +228,9 @@ mod tests {
         assert_eq!(None::<String>.body_bytes(), Some(&b""[..]));
         assert_eq!(Cow::Borrowed(&b"z"[..]).body_bytes(), Some(&b"z"[..]));
         #[cfg(feature = "bytes")]
-        assert_eq!(bytes::Bytes::from_static(b"b").body_bytes(), Some(&b"b"[..]));
+        assert_eq!(
+            bytes::Bytes::from_static(b"b").body_bytes(),
+            Some(&b"b"[..])
+        );
     }
 }

@@ -9,7 +9,7 @@ use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST, TRANSFER_ENCODI
 use http::uri::{PathAndQuery, Uri};
 use http::{Request, Version};
 
-use crate::canonical::{self, query::encode_component, HeaderSet};
+use crate::canonical::{self, HeaderSet, SIGV4_UNRESERVED};
 use crate::credentials::Credentials;
 use crate::payload::{Payload, SignableBody};
 use crate::settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
@@ -34,7 +34,12 @@ pub(crate) const X_AMZN_TRACE_ID: HeaderName = HeaderName::from_static("x-amzn-t
 /// - `user-agent`: HTTP clients and proxies rewrite it.
 /// - `x-amzn-trace-id`: AWS's load balancers and X-Ray add or extend it.
 /// - `transfer-encoding`: hop-by-hop; proxies and CloudFront remove it.
-pub const DEFAULT_UNSIGNED_HEADERS: [HeaderName; 4] = [AUTHORIZATION, USER_AGENT, X_AMZN_TRACE_ID, TRANSFER_ENCODING];
+pub const DEFAULT_UNSIGNED_HEADERS: [HeaderName; 4] = [
+    AUTHORIZATION,
+    USER_AGENT,
+    X_AMZN_TRACE_ID,
+    TRANSFER_ENCODING,
+];
 
 /// The query parameters a presigned URL carries, in the order they are
 /// appended.
@@ -125,7 +130,11 @@ impl Signer {
     /// assert_eq!(signer.region(), "eu-west-1");
     /// assert_eq!(signer.service(), "sts");
     /// ```
-    pub fn new(credentials: Credentials, region: impl Into<String>, service: impl Into<String>) -> Self {
+    pub fn new(
+        credentials: Credentials,
+        region: impl Into<String>,
+        service: impl Into<String>,
+    ) -> Self {
         Signer {
             credentials,
             region: Arc::from(region.into()),
@@ -332,21 +341,28 @@ impl Signer {
     /// assert_eq!(out.signature(), "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500");
     /// # Ok::<(), http_sigv4::Error>(())
     /// ```
-    pub fn sign_at<B: SignableBody>(&self, req: &mut Request<B>, time: SystemTime) -> Result<SigningOutput, Error> {
+    pub fn sign_at<B: SignableBody>(
+        &self,
+        req: &mut Request<B>,
+        time: SystemTime,
+    ) -> Result<SigningOutput, Error> {
         let t = Timestamp::new(time)?;
         self.check_scope()?;
         let payload_hash = self.settings.payload.hash_for(req.body().body_bytes())?;
         let host = resolve_host(req)?;
         let add_content_sha256 = self.settings.content_sha256 == ContentSha256Header::Signed;
         let token = self.session_token()?;
-        let signed_token = token.filter(|_| self.settings.session_token == SessionTokenMode::Signed);
+        let signed_token =
+            token.filter(|_| self.settings.session_token == SessionTokenMode::Signed);
 
         let replaced = |name: &HeaderName| {
             *name == X_AMZ_DATE
                 || *name == X_AMZ_SECURITY_TOKEN
                 || (add_content_sha256 && *name == X_AMZ_CONTENT_SHA256)
         };
-        let mut headers = HeaderSet::from_request(req.headers(), |name| replaced(name) || self.is_unsigned(name));
+        let mut headers = HeaderSet::from_request(req.headers(), |name| {
+            replaced(name) || self.is_unsigned(name)
+        });
         if let Host::Derived { value, .. } = &host {
             headers.add("host", value.to_str().map_err(|_| Error::InvalidHost)?);
         }
@@ -363,7 +379,15 @@ impl Signer {
         headers.write_signed_headers(&mut signed_headers);
         let scope = self.scope(&t);
         let query = req.uri().query().unwrap_or("");
-        let output = self.sign_parts(&t, &scope, req, query, &headers, signed_headers, &payload_hash)?;
+        let output = self.sign_parts(
+            &t,
+            &scope,
+            req,
+            query,
+            &headers,
+            signed_headers,
+            &payload_hash,
+        )?;
         let authorization = format!(
             "{ALGORITHM} Credential={}/{scope}, SignedHeaders={}, Signature={}",
             self.credentials.access_key_id(),
@@ -371,10 +395,15 @@ impl Signer {
             output.signature
         );
         let authorization =
-            HeaderValue::try_from(authorization).map_err(|_| Error::InvalidCredentials { field: "access key id" })?;
+            HeaderValue::try_from(authorization).map_err(|_| Error::InvalidCredentials {
+                field: "access key id",
+            })?;
         let token_value = token.map(header_value_of_token).transpose()?;
         let content_sha256 = match add_content_sha256 {
-            true => Some(HeaderValue::try_from(payload_hash.as_ref()).map_err(|_| Error::InvalidPayloadHash)?),
+            true => Some(
+                HeaderValue::try_from(payload_hash.as_ref())
+                    .map_err(|_| Error::InvalidPayloadHash)?,
+            ),
             false => None,
         };
         let date = HeaderValue::try_from(t.amz_date()).map_err(|_| Error::InvalidTime)?;
@@ -407,7 +436,11 @@ impl Signer {
     /// assert!(req.uri().query().unwrap().contains("X-Amz-Signature="));
     /// # Ok::<(), http_sigv4::Error>(())
     /// ```
-    pub fn presign<B: SignableBody>(&self, req: &mut Request<B>, expires_in: Duration) -> Result<SigningOutput, Error> {
+    pub fn presign<B: SignableBody>(
+        &self,
+        req: &mut Request<B>,
+        expires_in: Duration,
+    ) -> Result<SigningOutput, Error> {
         self.presign_at(req, expires_in, SystemTime::now())
     }
 
@@ -445,7 +478,9 @@ impl Signer {
         time: SystemTime,
     ) -> Result<SigningOutput, Error> {
         if expires_in < Duration::from_secs(1) || expires_in > MAX_PRESIGN_EXPIRY {
-            return Err(Error::InvalidExpiry { requested: expires_in });
+            return Err(Error::InvalidExpiry {
+                requested: expires_in,
+            });
         }
         let t = Timestamp::new(time)?;
         self.check_scope()?;
@@ -488,16 +523,30 @@ impl Signer {
         }
         push_params(&mut query, &params);
 
-        let output = self.sign_parts(&t, &scope, req, &query, &headers, signed_headers.clone(), &payload_hash)?;
-        if let (Some(token), SessionTokenMode::AddedAfterSigning) = (token, self.settings.session_token) {
+        let output = self.sign_parts(
+            &t,
+            &scope,
+            req,
+            &query,
+            &headers,
+            signed_headers.clone(),
+            &payload_hash,
+        )?;
+        if let (Some(token), SessionTokenMode::AddedAfterSigning) =
+            (token, self.settings.session_token)
+        {
             push_params(&mut query, &[(X_AMZ_SECURITY_TOKEN_PARAM, token)]);
         }
-        push_params(&mut query, &[(X_AMZ_SIGNATURE_PARAM, output.signature.as_str())]);
+        push_params(
+            &mut query,
+            &[(X_AMZ_SIGNATURE_PARAM, output.signature.as_str())],
+        );
         let path = match req.uri().path() {
             "" => "/",
             path => path,
         };
-        let path_and_query = PathAndQuery::try_from(format!("{path}?{query}")).map_err(|_| Error::InvalidUri)?;
+        let path_and_query =
+            PathAndQuery::try_from(format!("{path}?{query}")).map_err(|_| Error::InvalidUri)?;
         let mut parts = req.uri().clone().into_parts();
         parts.path_and_query = Some(path_and_query);
         let uri = Uri::from_parts(parts).map_err(|_| Error::InvalidUri)?;
@@ -542,7 +591,12 @@ impl Signer {
         )?;
         let string_to_sign = string_to_sign(t, scope, &canonical_request);
         let key = self.keys.get_or_derive(t.date(), || {
-            SigningKey::derive(self.credentials.secret_access_key(), t.date(), &self.region, &self.service)
+            SigningKey::derive(
+                self.credentials.secret_access_key(),
+                t.date(),
+                &self.region,
+                &self.service,
+            )
         });
         let signature = hex::encode(key.sign(string_to_sign.as_bytes()));
         Ok(SigningOutput {
@@ -560,13 +614,15 @@ impl Signer {
     }
 
     fn is_unsigned(&self, name: &HeaderName) -> bool {
-        DEFAULT_UNSIGNED_HEADERS.contains(name) || self.settings.extra_unsigned_headers.contains(name)
+        DEFAULT_UNSIGNED_HEADERS.contains(name)
+            || self.settings.extra_unsigned_headers.contains(name)
     }
 
     /// Checks the parts of the credential scope and the access key id, which
     /// are written into the `Authorization` header or the query.
     fn check_scope(&self) -> Result<(), Error> {
-        let scope_part = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && b != b'/');
+        let scope_part =
+            |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && b != b'/');
         if !scope_part(&self.region) {
             return Err(Error::InvalidScope { field: "region" });
         }
@@ -575,7 +631,9 @@ impl Signer {
         }
         let akid = self.credentials.access_key_id();
         if !scope_part(akid) || akid.contains([',', '=']) {
-            return Err(Error::InvalidCredentials { field: "access key id" });
+            return Err(Error::InvalidCredentials {
+                field: "access key id",
+            });
         }
         if self.credentials.secret_access_key().is_empty() {
             return Err(Error::InvalidCredentials {
@@ -588,7 +646,9 @@ impl Signer {
     fn session_token(&self) -> Result<Option<&str>, Error> {
         match self.credentials.session_token() {
             Some(token) if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) => {
-                Err(Error::InvalidCredentials { field: "session token" })
+                Err(Error::InvalidCredentials {
+                    field: "session token",
+                })
             }
             token => Ok(token),
         }
@@ -607,10 +667,13 @@ impl fmt::Debug for Signer {
 }
 
 fn header_value_of_token(token: &str) -> Result<HeaderValue, Error> {
-    HeaderValue::try_from(token).map_err(|_| Error::InvalidCredentials { field: "session token" })
+    HeaderValue::try_from(token).map_err(|_| Error::InvalidCredentials {
+        field: "session token",
+    })
 }
 
-/// Appends `name=value` pairs to a query, encoding each value.
+/// Appends `name=value` pairs to a query, percent-encoding each value as
+/// it is (a `+` in a session token becomes `%2B`).
 fn push_params(query: &mut String, params: &[(&str, &str)]) {
     for (name, value) in params {
         if !query.is_empty() && !query.ends_with('&') {
@@ -618,7 +681,10 @@ fn push_params(query: &mut String, params: &[(&str, &str)]) {
         }
         query.push_str(name);
         query.push('=');
-        query.push_str(&encode_component(value));
+        query.extend(percent_encoding::percent_encode(
+            value.as_bytes(),
+            SIGV4_UNRESERVED,
+        ));
     }
 }
 

@@ -23,7 +23,8 @@ use crate::string_to_sign::TERMINATOR;
 /// HMAC-SHA256 of `data` under `key`.
 pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     // HMAC takes keys of any length, so this cannot fail.
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length");
+    let mut mac =
+        <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length");
     mac.update(data);
     mac.finalize().into_bytes().into()
 }
@@ -72,7 +73,11 @@ pub(crate) struct SigningKeyCache {
 
 impl SigningKeyCache {
     /// The key for `date` (`YYYYMMDD`), derived with `derive` on a miss.
-    pub(crate) fn get_or_derive(&self, date: &str, derive: impl FnOnce() -> SigningKey) -> SigningKey {
+    pub(crate) fn get_or_derive(
+        &self,
+        date: &str,
+        derive: impl FnOnce() -> SigningKey,
+    ) -> SigningKey {
         let mut cache_key = [0u8; 8];
         cache_key.copy_from_slice(&date.as_bytes()[..8.min(date.len())]);
         if let Ok(guard) = self.last.read() {

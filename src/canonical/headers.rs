@@ -194,13 +194,21 @@ mod tests {
         h.insert("x-bin", HeaderValue::from_bytes(b"caf\xe9").unwrap());
         let set = HeaderSet::from_request(&h, |_| false);
         let err = set.write_canonical_headers(&mut String::new()).unwrap_err();
-        assert_eq!(err, Error::InvalidHeaderValue { name: "x-bin".into() });
+        assert_eq!(
+            err,
+            Error::InvalidHeaderValue {
+                name: "x-bin".into()
+            }
+        );
     }
 
     #[test]
     fn utf8_obs_text_is_signed_as_bytes() {
         let mut h = HeaderMap::new();
-        h.insert("x-name", HeaderValue::from_bytes("café".as_bytes()).unwrap());
+        h.insert(
+            "x-name",
+            HeaderValue::from_bytes("café".as_bytes()).unwrap(),
+        );
         let set = HeaderSet::from_request(&h, |_| false);
         let mut out = String::new();
         set.write_canonical_headers(&mut out).unwrap();

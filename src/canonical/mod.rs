@@ -51,7 +51,12 @@ pub(crate) struct Parts<'a> {
 pub(crate) fn write_canonical_request(out: &mut String, parts: &Parts<'_>) -> Result<(), Error> {
     out.push_str(parts.method);
     out.push('\n');
-    uri::write_canonical_uri(out, parts.path, parts.uri_encoding, parts.path_normalization);
+    uri::write_canonical_uri(
+        out,
+        parts.path,
+        parts.uri_encoding,
+        parts.path_normalization,
+    );
     out.push('\n');
     query::write_canonical_query(out, parts.query);
     out.push('\n');

@@ -96,8 +96,16 @@ mod tests {
     // in each message (aws-signing-test-suite/v4/<case>).
     #[test]
     fn suite_cases() {
-        assert_eq!(canonical("Param1=value1"), "Param1=value1", "get-vanilla-empty-query-key");
-        assert_eq!(canonical("Param2=value2&Param1=value1"), "Param1=value1&Param2=value2", "get-vanilla-query-order-key-case");
+        assert_eq!(
+            canonical("Param1=value1"),
+            "Param1=value1",
+            "get-vanilla-empty-query-key"
+        );
+        assert_eq!(
+            canonical("Param2=value2&Param1=value1"),
+            "Param1=value1&Param2=value2",
+            "get-vanilla-query-order-key-case"
+        );
         assert_eq!(
             canonical("Param-3=Value3&Param=Value2&%E1%88%B4=Value1"),
             "%E1%88%B4=Value1&Param=Value2&Param-3=Value3",
@@ -108,15 +116,25 @@ mod tests {
             "-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz=-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
             "get-vanilla-query-unreserved"
         );
-        assert_eq!(canonical("Param1=value1"), "Param1=value1", "post-vanilla-query");
+        assert_eq!(
+            canonical("Param1=value1"),
+            "Param1=value1",
+            "post-vanilla-query"
+        );
         assert_eq!(canonical(""), "", "get-vanilla");
     }
 
     #[test]
     fn classic_suite_sorts_duplicates_by_value() {
         // aws-sig-v4-test-suite: get-vanilla-query-order-key / -value.
-        assert_eq!(canonical("Param1=value2&Param1=value1"), "Param1=value1&Param1=value2");
-        assert_eq!(canonical("Param1=value1&Param1=Value2"), "Param1=Value2&Param1=value1");
+        assert_eq!(
+            canonical("Param1=value2&Param1=value1"),
+            "Param1=value1&Param1=value2"
+        );
+        assert_eq!(
+            canonical("Param1=value1&Param1=Value2"),
+            "Param1=Value2&Param1=value1"
+        );
     }
 
     #[test]

@@ -43,7 +43,9 @@ pub(crate) fn write_canonical_uri(
         return;
     }
     match encoding {
-        UriEncoding::Double => out.extend(percent_encode(path.as_bytes(), SIGV4_UNRESERVED_AND_SLASH)),
+        UriEncoding::Double => {
+            out.extend(percent_encode(path.as_bytes(), SIGV4_UNRESERVED_AND_SLASH))
+        }
         UriEncoding::Single => {
             let decoded: Vec<u8> = percent_decode_str(path).collect();
             out.extend(percent_encode(&decoded, SIGV4_UNRESERVED_AND_SLASH));
@@ -114,10 +116,18 @@ mod tests {
     #[test]
     fn suite_normalization_cases() {
         assert_eq!(double("/example/.."), "/", "get-relative-normalized");
-        assert_eq!(double("/example1/example2/../.."), "/", "get-relative-relative-normalized");
+        assert_eq!(
+            double("/example1/example2/../.."),
+            "/",
+            "get-relative-relative-normalized"
+        );
         assert_eq!(double("/"), "/", "get-slash-normalized");
         assert_eq!(double("/./"), "/", "get-slash-dot-slash-normalized");
-        assert_eq!(double("/./example"), "/example", "get-slash-pointless-dot-normalized");
+        assert_eq!(
+            double("/./example"),
+            "/example",
+            "get-slash-pointless-dot-normalized"
+        );
         assert_eq!(double("//example//"), "/example/", "get-slashes-normalized");
         assert_eq!(double("/"), "/", "get-vanilla");
     }
@@ -125,10 +135,22 @@ mod tests {
     #[test]
     fn suite_unnormalized_cases() {
         let raw = |p| canonical(p, UriEncoding::Double, PathNormalization::Disabled);
-        assert_eq!(raw("/example/.."), "/example/..", "get-relative-unnormalized");
-        assert_eq!(raw("/example1/example2/../.."), "/example1/example2/../..", "get-relative-relative-unnormalized");
+        assert_eq!(
+            raw("/example/.."),
+            "/example/..",
+            "get-relative-unnormalized"
+        );
+        assert_eq!(
+            raw("/example1/example2/../.."),
+            "/example1/example2/../..",
+            "get-relative-relative-unnormalized"
+        );
         assert_eq!(raw("/./"), "/./", "get-slash-dot-slash-unnormalized");
-        assert_eq!(raw("//example//"), "//example//", "get-slashes-unnormalized");
+        assert_eq!(
+            raw("//example//"),
+            "//example//",
+            "get-slashes-unnormalized"
+        );
     }
 
     #[test]
@@ -138,7 +160,10 @@ mod tests {
             double("/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-west-2%3A892717189312%3Afunction%3Amy-rusty-fun/invocations"),
             "/2015-03-31/functions/arn%253Aaws%253Alambda%253Aus-west-2%253A892717189312%253Afunction%253Amy-rusty-fun/invocations"
         );
-        assert_eq!(double("/test/@connections/JBDvjfGEIAMCERw%3D"), "/test/%40connections/JBDvjfGEIAMCERw%253D");
+        assert_eq!(
+            double("/test/@connections/JBDvjfGEIAMCERw%3D"),
+            "/test/%40connections/JBDvjfGEIAMCERw%253D"
+        );
     }
 
     #[test]
@@ -171,7 +196,10 @@ mod tests {
     #[test]
     fn empty_and_relative_paths() {
         assert_eq!(double(""), "/");
-        assert_eq!(canonical("", UriEncoding::Single, PathNormalization::Disabled), "/");
+        assert_eq!(
+            canonical("", UriEncoding::Single, PathNormalization::Disabled),
+            "/"
+        );
         assert_eq!(double("/a/b/."), "/a/b/");
         assert_eq!(double("/../a"), "/a");
         assert_eq!(double("/a/./b"), "/a/b");

@@ -1,0 +1,483 @@
+//! AWS's published SigV4 test suite, every `v4/` case, header and query
+//! (presigned) forms.
+//!
+//! The suite is read from, in order: the directory in `SIGV4_TEST_SUITE`;
+//! `../shared/test-suites/aws-signing-test-suite` beside this crate; the copy
+//! the `aws-sigv4` crate (a dev-dependency) ships in its package, found with
+//! `cargo metadata`. Each case has its own `#[test]`, and
+//! `every_case_folder_is_listed` fails if a folder is missing or new.
+//!
+//! Harness rules (see the suite's README in `../shared/test-suites/`):
+//! - `request.txt` is raw HTTP/1.1: repeated header lines are appended in
+//!   order, a continuation line (leading whitespace) is unfolded into the
+//!   previous value with one space, and the body follows the blank line.
+//! - A request line with bytes `http::Uri` refuses (a raw space, raw UTF-8)
+//!   is percent-encoded before parsing. The expected canonical path encodes
+//!   those raw bytes once, so such a case is signed with
+//!   `UriEncoding::Single`, which gives the same canonical path as
+//!   double-encoding the raw path would. The smithy-rs copy of
+//!   `get-space-normalized` had its raw space pre-encoded (`%20`) by
+//!   smithy-rs; upstream aws-c-auth has the raw space, so it is treated the
+//!   same way.
+//! - `double-url-encode` and `double-encode-path` are in the old layout with
+//!   no `context.json`: their time comes from their canonical request
+//!   (`20210511T154045Z`) and only the files that exist are compared.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use http_sigv4::{
+    ContentSha256Header, Credentials, PathNormalization, SessionTokenMode, Signer, UriEncoding,
+};
+
+const SUITE_ENV: &str = "SIGV4_TEST_SUITE";
+
+/// Cases whose request line was percent-encoded by the suite's copier, not
+/// by AWS: sign them as if the raw bytes were on the line.
+const PRE_ENCODED_RAW_PATHS: &[&str] = &["get-space-normalized"];
+
+fn suite_root() -> PathBuf {
+    if let Some(dir) = std::env::var_os(SUITE_ENV) {
+        let dir = PathBuf::from(dir);
+        assert!(
+            dir.join("v4").is_dir(),
+            "{SUITE_ENV}={} has no v4/ folder",
+            dir.display()
+        );
+        return dir;
+    }
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shared = manifest.join("../shared/test-suites/aws-signing-test-suite");
+    if shared.join("v4").is_dir() {
+        return shared;
+    }
+    if let Some(dir) = aws_sigv4_package_suite() {
+        return dir;
+    }
+    panic!(
+        "AWS SigV4 test suite not found: set {SUITE_ENV} to an aws-signing-test-suite folder, \
+         put ../shared/test-suites beside the crate, or let cargo fetch the aws-sigv4 dev-dependency"
+    );
+}
+
+/// The `aws-signing-test-suite/` folder inside the `aws-sigv4` package.
+fn aws_sigv4_package_suite() -> Option<PathBuf> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["metadata", "--format-version", "1"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()?;
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+    meta["packages"].as_array()?.iter().find_map(|p| {
+        if p["name"] != "aws-sigv4" {
+            return None;
+        }
+        let manifest = PathBuf::from(p["manifest_path"].as_str()?);
+        let dir = manifest.parent()?.join("aws-signing-test-suite");
+        dir.join("v4").is_dir().then_some(dir)
+    })
+}
+
+/// A request as written in a suite file.
+#[derive(Debug, Clone)]
+struct RawRequest {
+    method: String,
+    target: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+fn parse_request(text: &str) -> RawRequest {
+    let text = text.replace("\r\n", "\n");
+    let (head, body) = match text.split_once("\n\n") {
+        Some((head, body)) => (head, body),
+        None => (text.trim_end_matches('\n'), ""),
+    };
+    let mut lines = head.lines();
+    let request_line = lines.next().expect("request line");
+    let (method, rest) = request_line.split_once(' ').expect("method");
+    let target = rest.strip_suffix(" HTTP/1.1").unwrap_or(rest);
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for line in lines {
+        if line.starts_with([' ', '\t']) {
+            let (_, value) = headers.last_mut().expect("continuation after a header");
+            value.push(' ');
+            value.push_str(line.trim_start());
+        } else {
+            let (name, value) = line.split_once(':').expect("name:value");
+            headers.push((name.to_string(), value.to_string()));
+        }
+    }
+    RawRequest {
+        method: method.to_string(),
+        target: target.to_string(),
+        headers,
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+/// Percent-encodes the bytes of a request target that `http::Uri` refuses.
+/// Returns the target and whether anything was encoded.
+fn uri_safe_target(target: &str) -> (String, bool) {
+    let mut out = String::new();
+    let mut changed = false;
+    for b in target.bytes() {
+        if b == b' ' || !b.is_ascii() {
+            out.push_str(&format!("%{b:02X}"));
+            changed = true;
+        } else {
+            out.push(b as char);
+        }
+    }
+    (out, changed)
+}
+
+fn to_http(raw: &RawRequest) -> (http::Request<Vec<u8>>, bool) {
+    let (target, encoded) = uri_safe_target(&raw.target);
+    let mut builder = http::Request::builder()
+        .method(raw.method.as_str())
+        .uri(target);
+    for (name, value) in &raw.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    (
+        builder.body(raw.body.clone()).expect("valid request"),
+        encoded,
+    )
+}
+
+/// Headers as a sorted list of (lowercase name, trimmed value).
+fn header_multiset(headers: &http::HeaderMap) -> Vec<(String, String)> {
+    let mut out: Vec<_> = headers
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_string(),
+                v.to_str().expect("ASCII").trim().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn query_multiset(target: &str) -> Vec<String> {
+    let mut pieces: Vec<String> = target
+        .split_once('?')
+        .map(|(_, q)| q.split('&').map(str::to_string).collect())
+        .unwrap_or_default();
+    pieces.sort();
+    pieces
+}
+
+/// RFC 3339 `YYYY-MM-DDTHH:MM:SSZ` or `YYYYMMDDTHHMMSSZ` to `SystemTime`.
+fn parse_time(s: &str) -> SystemTime {
+    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+    let n = |r: std::ops::Range<usize>| digits[r].parse::<i64>().expect("digits");
+    let (y, m, d) = (n(0..4), n(4..6), n(6..8));
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 + n(8..10) * 3600 + n(10..12) * 60 + n(12..14);
+    UNIX_EPOCH + Duration::from_secs(secs as u64)
+}
+
+#[test]
+fn parse_time_matches_the_suite_epoch() {
+    assert_eq!(
+        parse_time("2015-08-30T12:36:00Z"),
+        UNIX_EPOCH + Duration::from_secs(1_440_938_160)
+    );
+}
+
+fn read(dir: &Path, file: &str) -> String {
+    let path = dir.join(file);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+struct Context {
+    creds: Credentials,
+    region: String,
+    service: String,
+    time: SystemTime,
+    expires: Duration,
+    normalize: bool,
+    sign_body: bool,
+    omit_session_token: bool,
+}
+
+fn context(dir: &Path) -> Context {
+    let json: serde_json::Value =
+        serde_json::from_str(&read(dir, "context.json")).expect("context.json");
+    let c = &json["credentials"];
+    Context {
+        creds: Credentials::new(
+            c["access_key_id"].as_str().expect("access_key_id"),
+            c["secret_access_key"].as_str().expect("secret_access_key"),
+            c["token"].as_str(),
+        ),
+        region: json["region"].as_str().expect("region").into(),
+        service: json["service"].as_str().expect("service").into(),
+        time: parse_time(json["timestamp"].as_str().expect("timestamp")),
+        expires: Duration::from_secs(json["expiration_in_seconds"].as_u64().unwrap_or(3600)),
+        normalize: json["normalize"].as_bool().unwrap_or(true),
+        sign_body: json["sign_body"].as_bool().unwrap_or(false),
+        omit_session_token: json["omit_session_token"].as_bool().unwrap_or(false),
+    }
+}
+
+fn signer_for(ctx: &Context, single_encoding: bool) -> Signer {
+    let mut signer = Signer::new(ctx.creds.clone(), ctx.region.clone(), ctx.service.clone());
+    if !ctx.normalize {
+        signer = signer.path_normalization(PathNormalization::Disabled);
+    }
+    if single_encoding {
+        signer = signer.uri_encoding(UriEncoding::Single);
+    }
+    if ctx.omit_session_token {
+        signer = signer.session_token_mode(SessionTokenMode::AddedAfterSigning);
+    }
+    signer
+}
+
+/// Runs one new-format case (with `context.json`) in both forms.
+fn run_case(name: &str) {
+    let dir = suite_root().join("v4").join(name);
+    if !dir.join("context.json").exists() {
+        return run_old_format_case(name, &dir);
+    }
+    let ctx = context(&dir);
+    let raw = parse_request(&read(&dir, "request.txt"));
+    let (request, encoded) = to_http(&raw);
+    let single = encoded || PRE_ENCODED_RAW_PATHS.contains(&name);
+
+    // Header form.
+    let mut signer = signer_for(&ctx, single);
+    if ctx.sign_body {
+        signer = signer.content_sha256_header(ContentSha256Header::Signed);
+    }
+    let mut req = request.clone();
+    let out = signer
+        .sign_at(&mut req, ctx.time)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(
+        out.canonical_request(),
+        read(&dir, "header-canonical-request.txt"),
+        "{name}: header canonical request"
+    );
+    assert_eq!(
+        out.string_to_sign(),
+        read(&dir, "header-string-to-sign.txt"),
+        "{name}: header string to sign"
+    );
+    assert_eq!(
+        out.signature(),
+        read(&dir, "header-signature.txt").trim(),
+        "{name}: header signature"
+    );
+    let expected = parse_request(&read(&dir, "header-signed-request.txt"));
+    let (expected, _) = to_http(&expected);
+    assert_eq!(req.method(), expected.method(), "{name}: method");
+    assert_eq!(req.uri(), expected.uri(), "{name}: header-signed URI");
+    assert_eq!(
+        header_multiset(req.headers()),
+        header_multiset(expected.headers()),
+        "{name}: header-signed headers"
+    );
+    assert_eq!(req.body(), expected.body(), "{name}: body");
+
+    // Query (presigned) form.
+    let signer = signer_for(&ctx, single);
+    let mut req = request;
+    let out = signer
+        .presign_at(&mut req, ctx.expires, ctx.time)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(
+        out.canonical_request(),
+        read(&dir, "query-canonical-request.txt"),
+        "{name}: query canonical request"
+    );
+    assert_eq!(
+        out.string_to_sign(),
+        read(&dir, "query-string-to-sign.txt"),
+        "{name}: query string to sign"
+    );
+    assert_eq!(
+        out.signature(),
+        read(&dir, "query-signature.txt").trim(),
+        "{name}: query signature"
+    );
+    let expected = parse_request(&read(&dir, "query-signed-request.txt"));
+    let (expected, _) = to_http(&expected);
+    assert_eq!(
+        req.uri().path(),
+        expected.uri().path(),
+        "{name}: presigned path"
+    );
+    assert_eq!(
+        query_multiset(&req.uri().to_string()),
+        query_multiset(&expected.uri().to_string()),
+        "{name}: presigned query parameters"
+    );
+    assert_eq!(
+        header_multiset(req.headers()),
+        header_multiset(expected.headers()),
+        "{name}: presigned headers"
+    );
+}
+
+/// `double-url-encode` and `double-encode-path`: old layout, canonical
+/// request (and string to sign and signature where the suite has them).
+fn run_old_format_case(name: &str, dir: &Path) {
+    let expected_creq = read(dir, "header-canonical-request.txt");
+    let amz_date = expected_creq
+        .lines()
+        .find_map(|l| l.strip_prefix("x-amz-date:"))
+        .expect("x-amz-date line");
+    let sts = std::fs::read_to_string(dir.join("header-string-to-sign.txt")).ok();
+    // The scope (region, service) is only known from the string to sign.
+    let (region, service) = match &sts {
+        Some(sts) => {
+            let scope: Vec<&str> = sts.lines().nth(2).expect("scope line").split('/').collect();
+            (scope[1].to_string(), scope[2].to_string())
+        }
+        None => ("us-east-1".to_string(), "execute-api".to_string()),
+    };
+    let creds = Credentials::new(
+        "AKIDEXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        None::<String>,
+    );
+    let signer = Signer::new(creds, region, service);
+    let (mut req, _) = to_http(&parse_request(&read(dir, "request.txt")));
+    let out = signer
+        .sign_at(&mut req, parse_time(amz_date))
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(
+        out.canonical_request(),
+        expected_creq,
+        "{name}: canonical request"
+    );
+    if let Some(sts) = sts {
+        // The file ends with a newline that is not part of the string to sign.
+        assert_eq!(
+            out.string_to_sign(),
+            sts.trim_end_matches('\n'),
+            "{name}: string to sign"
+        );
+        let signed = read(dir, "header-signed-request.txt");
+        let signature = signed
+            .rsplit("Signature=")
+            .next()
+            .expect("Signature=")
+            .trim();
+        assert_eq!(out.signature(), signature, "{name}: signature");
+    }
+}
+
+macro_rules! suite_cases {
+    ($($test:ident => $case:literal,)*) => {
+        const CASES: &[&str] = &[$($case),*];
+        $(
+            #[test]
+            fn $test() {
+                run_case($case);
+            }
+        )*
+    };
+}
+
+suite_cases! {
+    double_encode_path => "double-encode-path",
+    double_url_encode => "double-url-encode",
+    get_header_key_duplicate => "get-header-key-duplicate",
+    get_header_value_multiline => "get-header-value-multiline",
+    get_header_value_order => "get-header-value-order",
+    get_header_value_trim => "get-header-value-trim",
+    get_relative_normalized => "get-relative-normalized",
+    get_relative_relative_normalized => "get-relative-relative-normalized",
+    get_relative_relative_unnormalized => "get-relative-relative-unnormalized",
+    get_relative_unnormalized => "get-relative-unnormalized",
+    get_slash_dot_slash_normalized => "get-slash-dot-slash-normalized",
+    get_slash_dot_slash_unnormalized => "get-slash-dot-slash-unnormalized",
+    get_slash_normalized => "get-slash-normalized",
+    get_slash_pointless_dot_normalized => "get-slash-pointless-dot-normalized",
+    get_slash_pointless_dot_unnormalized => "get-slash-pointless-dot-unnormalized",
+    get_slash_unnormalized => "get-slash-unnormalized",
+    get_slashes_normalized => "get-slashes-normalized",
+    get_slashes_unnormalized => "get-slashes-unnormalized",
+    get_space_normalized => "get-space-normalized",
+    get_space_unnormalized => "get-space-unnormalized",
+    get_unreserved => "get-unreserved",
+    get_utf8 => "get-utf8",
+    get_vanilla => "get-vanilla",
+    get_vanilla_empty_query_key => "get-vanilla-empty-query-key",
+    get_vanilla_query => "get-vanilla-query",
+    get_vanilla_query_order_encoded => "get-vanilla-query-order-encoded",
+    get_vanilla_query_order_key_case => "get-vanilla-query-order-key-case",
+    get_vanilla_query_unreserved => "get-vanilla-query-unreserved",
+    get_vanilla_utf8_query => "get-vanilla-utf8-query",
+    get_vanilla_with_session_token => "get-vanilla-with-session-token",
+    post_header_key_case => "post-header-key-case",
+    post_header_key_sort => "post-header-key-sort",
+    post_header_value_case => "post-header-value-case",
+    post_sts_header_after => "post-sts-header-after",
+    post_sts_header_before => "post-sts-header-before",
+    post_vanilla => "post-vanilla",
+    post_vanilla_empty_query_value => "post-vanilla-empty-query-value",
+    post_vanilla_query => "post-vanilla-query",
+    post_x_www_form_urlencoded => "post-x-www-form-urlencoded",
+    post_x_www_form_urlencoded_parameters => "post-x-www-form-urlencoded-parameters",
+}
+
+#[test]
+fn every_case_folder_is_listed() {
+    let v4 = suite_root().join("v4");
+    let mut on_disk: Vec<String> = std::fs::read_dir(&v4)
+        .unwrap_or_else(|e| panic!("{}: {e}", v4.display()))
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            entry
+                .file_type()
+                .ok()?
+                .is_dir()
+                .then(|| entry.file_name().to_string_lossy().into_owned())
+        })
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = CASES.iter().map(|s| s.to_string()).collect();
+    listed.sort();
+    assert_eq!(
+        on_disk, listed,
+        "the suite's v4/ folders and this file's case list differ"
+    );
+    assert_eq!(
+        CASES.len(),
+        40,
+        "38 aws-c-auth cases + 2 old-format Lambda/API Gateway cases"
+    );
+}
+
+#[test]
+fn harness_parses_folded_and_repeated_headers() {
+    let raw = parse_request("GET / HTTP/1.1\nHost:h\nA:1\n  2\nA:3\n\nbody");
+    assert_eq!(raw.target, "/");
+    assert_eq!(
+        raw.headers,
+        vec![
+            ("Host".into(), "h".into()),
+            ("A".into(), "1 2".into()),
+            ("A".into(), "3".into())
+        ]
+    );
+    assert_eq!(raw.body, b"body");
+    let grouped: BTreeMap<_, _> = raw.headers.iter().cloned().collect();
+    assert_eq!(grouped.len(), 2);
+}
