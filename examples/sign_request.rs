@@ -28,12 +28,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // AWS's published signature for the suite's get-vanilla case.
     let expected = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
     if out.signature() != expected {
-        return Err(format!("signature {} differs from AWS's {expected}", out.signature()).into());
+        return Err(format!(
+            "signature {} differs from AWS's {expected}",
+            out.signature()
+        )
+        .into());
     }
     println!("\nSignature matches AWS's published value for get-vanilla.\n");
 
     let mut req = http::Request::get("https://example.amazonaws.com/").body(())?;
     signer.presign_at(&mut req, Duration::from_secs(3600), time)?;
-    println!("Presigned URL (valid one hour from the signing time):\n{}", req.uri());
+    println!(
+        "Presigned URL (valid one hour from the signing time):\n{}",
+        req.uri()
+    );
     Ok(())
 }

@@ -78,6 +78,8 @@
 //! - [`Signer`]: signs into headers or presigned URLs; its settings are
 //!   [`Payload`], [`ContentSha256Header`], [`UriEncoding`],
 //!   [`PathNormalization`] and [`SessionTokenMode`].
+//! - [`ApiGatewaySigner`]: a `Signer` for API Gateway (`execute-api`) with
+//!   fixed header rules.
 //! - [`SignableBody`]: bodies that can be hashed.
 //! - [`SigningOutput`]: the intermediate results, for debugging.
 //! - [`Error`]: everything that can go wrong.
@@ -97,6 +99,9 @@ mod string_to_sign;
 
 mod signer;
 
+mod api_gateway;
+
+pub use api_gateway::{ApiGatewaySigner, API_GATEWAY_UNSIGNED_HEADERS, EXECUTE_API};
 pub use credentials::Credentials;
 pub use error::Error;
 pub use payload::{Payload, SignableBody};

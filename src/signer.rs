@@ -5,7 +5,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST, TRANSFER_ENCODING, USER_AGENT};
+use http::header::{
+    HeaderName, HeaderValue, AUTHORIZATION, DATE, HOST, TRANSFER_ENCODING, USER_AGENT,
+};
 use http::uri::{PathAndQuery, Uri};
 use http::{Request, Version};
 
@@ -112,6 +114,19 @@ struct Settings {
     path_normalization: PathNormalization,
     session_token: SessionTokenMode,
     extra_unsigned_headers: Vec<HeaderName>,
+    date_header: DateHeader,
+}
+
+/// Which header carries the signing time when signing into headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum DateHeader {
+    /// Always `x-amz-date`.
+    #[default]
+    XAmzDate,
+    /// A `date` header already on the request is replaced by the signing
+    /// time (IMF-fixdate) and signed, and no `x-amz-date` is sent; without
+    /// one, `x-amz-date` as usual. The API Gateway rule.
+    DateIfPresent,
 }
 
 impl Signer {
@@ -260,6 +275,12 @@ impl Signer {
         self
     }
 
+    /// Sets which header carries the signing time.
+    pub(crate) fn date_header(mut self, rule: DateHeader) -> Self {
+        self.settings.date_header = rule;
+        self
+    }
+
     /// The region this signer signs for.
     ///
     /// ```
@@ -355,9 +376,13 @@ impl Signer {
         let signed_token =
             token.filter(|_| self.settings.session_token == SessionTokenMode::Signed);
 
+        let use_date = self.settings.date_header == DateHeader::DateIfPresent
+            && req.headers().contains_key(DATE);
+        let http_date = use_date.then(|| t.http_date());
         let replaced = |name: &HeaderName| {
             *name == X_AMZ_DATE
                 || *name == X_AMZ_SECURITY_TOKEN
+                || (use_date && *name == DATE)
                 || (add_content_sha256 && *name == X_AMZ_CONTENT_SHA256)
         };
         let mut headers = HeaderSet::from_request(req.headers(), |name| {
@@ -366,7 +391,10 @@ impl Signer {
         if let Host::Derived { value, .. } = &host {
             headers.add("host", value.to_str().map_err(|_| Error::InvalidHost)?);
         }
-        headers.add("x-amz-date", t.amz_date());
+        match &http_date {
+            Some(date) => headers.add("date", date),
+            None => headers.add("x-amz-date", t.amz_date()),
+        }
         if let Some(token) = signed_token {
             headers.add("x-amz-security-token", token);
         }
@@ -406,14 +434,23 @@ impl Signer {
             ),
             false => None,
         };
-        let date = HeaderValue::try_from(t.amz_date()).map_err(|_| Error::InvalidTime)?;
+        let date = HeaderValue::try_from(http_date.as_deref().unwrap_or(t.amz_date()))
+            .map_err(|_| Error::InvalidTime)?;
 
         // Nothing below can fail: the request changes only on success.
         let map = req.headers_mut();
         if let Host::Derived { value, send: true } = host {
             map.insert(HOST, value);
         }
-        map.insert(X_AMZ_DATE, date);
+        match use_date {
+            true => {
+                map.remove(X_AMZ_DATE);
+                map.insert(DATE, date);
+            }
+            false => {
+                map.insert(X_AMZ_DATE, date);
+            }
+        }
         match token_value {
             Some(token) => map.insert(X_AMZ_SECURITY_TOKEN, token),
             None => map.remove(X_AMZ_SECURITY_TOKEN),
@@ -455,7 +492,8 @@ impl Signer {
     /// send them too. The body is hashed as for header signing (the empty
     /// string's hash for a GET); no `x-amz-content-sha256` header is added.
     /// A stale `authorization`, `x-amz-date` or `x-amz-security-token`
-    /// header is removed.
+    /// header is removed (and `x-amz-content-sha256` with
+    /// [`ContentSha256Header::Signed`]).
     ///
     /// ```
     /// use std::time::{Duration, UNIX_EPOCH};
@@ -488,8 +526,16 @@ impl Signer {
         let host = resolve_host(req)?;
         let token = self.session_token()?;
 
+        // The signer owns these; a caller's (or an earlier signature's) are
+        // dropped rather than signed.
+        let owns_content_sha256 = self.settings.content_sha256 == ContentSha256Header::Signed;
+        let replaced = |name: &HeaderName| {
+            *name == X_AMZ_DATE
+                || *name == X_AMZ_SECURITY_TOKEN
+                || (owns_content_sha256 && *name == X_AMZ_CONTENT_SHA256)
+        };
         let mut headers = HeaderSet::from_request(req.headers(), |name| {
-            *name == X_AMZ_DATE || *name == X_AMZ_SECURITY_TOKEN || self.is_unsigned(name)
+            replaced(name) || self.is_unsigned(name)
         });
         if let Host::Derived { value, .. } = &host {
             headers.add("host", value.to_str().map_err(|_| Error::InvalidHost)?);
@@ -557,6 +603,9 @@ impl Signer {
         map.remove(AUTHORIZATION);
         map.remove(X_AMZ_DATE);
         map.remove(X_AMZ_SECURITY_TOKEN);
+        if owns_content_sha256 {
+            map.remove(X_AMZ_CONTENT_SHA256);
+        }
         if let Host::Derived { value, send: true } = host {
             map.insert(HOST, value);
         }

@@ -75,7 +75,6 @@ impl Timestamp {
     }
 
     /// `Sun, 30 Aug 2015 12:36:00 GMT` (RFC 9110 IMF-fixdate).
-    #[allow(dead_code)] // used by the API Gateway signer
     pub(crate) fn http_date(&self) -> String {
         const MONTHS: [&str; 12] = [
             "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

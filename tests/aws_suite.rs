@@ -26,11 +26,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use http_sigv4::{
     ContentSha256Header, Credentials, PathNormalization, SessionTokenMode, Signer, UriEncoding,
 };
+
+mod common;
+use common::parse_time;
 
 const SUITE_ENV: &str = "SIGV4_TEST_SUITE";
 
@@ -171,30 +174,6 @@ fn query_multiset(target: &str) -> Vec<String> {
         .unwrap_or_default();
     pieces.sort();
     pieces
-}
-
-/// RFC 3339 `YYYY-MM-DDTHH:MM:SSZ` or `YYYYMMDDTHHMMSSZ` to `SystemTime`.
-fn parse_time(s: &str) -> SystemTime {
-    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
-    let n = |r: std::ops::Range<usize>| digits[r].parse::<i64>().expect("digits");
-    let (y, m, d) = (n(0..4), n(4..6), n(6..8));
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = days * 86_400 + n(8..10) * 3600 + n(10..12) * 60 + n(12..14);
-    UNIX_EPOCH + Duration::from_secs(secs as u64)
-}
-
-#[test]
-fn parse_time_matches_the_suite_epoch() {
-    assert_eq!(
-        parse_time("2015-08-30T12:36:00Z"),
-        UNIX_EPOCH + Duration::from_secs(1_440_938_160)
-    );
 }
 
 fn read(dir: &Path, file: &str) -> String {
