@@ -82,6 +82,8 @@
 //!   fixed header rules.
 //! - [`SignableBody`]: bodies that can be hashed.
 //! - [`SigningOutput`]: the intermediate results, for debugging.
+//! - [`Verifier`]: the server side; checks incoming signed requests, finding
+//!   secrets through a [`CredentialsLookup`].
 //! - [`Error`]: everything that can go wrong.
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
@@ -100,13 +102,15 @@ mod string_to_sign;
 mod signer;
 
 mod api_gateway;
+mod verify;
 
 pub use api_gateway::{ApiGatewaySigner, API_GATEWAY_UNSIGNED_HEADERS, EXECUTE_API};
 pub use credentials::Credentials;
-pub use error::Error;
+pub use error::{Error, Malformed};
 pub use payload::{Payload, SignableBody};
 pub use settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
 pub use signer::{Signer, SigningOutput, DEFAULT_UNSIGNED_HEADERS, MAX_PRESIGN_EXPIRY};
+pub use verify::{CredentialsLookup, VerifiedRequest, Verifier, DEFAULT_CLOCK_SKEW};
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

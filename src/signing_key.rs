@@ -53,6 +53,15 @@ impl SigningKey {
     pub(crate) fn sign(&self, string_to_sign: &[u8]) -> [u8; 32] {
         hmac_sha256(&self.0, string_to_sign)
     }
+
+    /// Whether `signature` is the signature of `string_to_sign`, compared in
+    /// constant time.
+    pub(crate) fn verify(&self, string_to_sign: &[u8], signature: &[u8; 32]) -> bool {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0)
+            .expect("HMAC accepts keys of any length");
+        mac.update(string_to_sign);
+        mac.verify_slice(signature).is_ok()
+    }
 }
 
 impl Drop for SigningKey {
@@ -122,6 +131,21 @@ mod tests {
             hex::encode(key.sign(sts.as_bytes())),
             "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
         );
+    }
+
+    #[test]
+    fn verify_accepts_the_suite_signature_and_rejects_a_changed_one() {
+        let key = SigningKey::derive(SECRET, "20150830", "us-east-1", "service");
+        let sts = b"AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\nbb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63";
+        let mut sig = [0u8; 32];
+        hex::decode_to_slice(
+            "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31",
+            &mut sig,
+        )
+        .unwrap();
+        assert!(key.verify(sts, &sig));
+        sig[31] ^= 1;
+        assert!(!key.verify(sts, &sig));
     }
 
     #[test]

@@ -4,15 +4,19 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use time::{OffsetDateTime, Weekday};
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, Weekday};
 
 use crate::Error;
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// 9999-12-31T23:59:59Z: the last second a four-digit year can write.
 const MAX_UNIX_SECONDS: u64 = 253_402_300_799;
 
 /// A signing time, already formatted.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Timestamp {
     /// `YYYYMMDDTHHMMSSZ`, ASCII.
     amz_date: [u8; 16],
@@ -57,6 +61,67 @@ impl Timestamp {
         })
     }
 
+    /// Parses `YYYYMMDDTHHMMSSZ` (an `X-Amz-Date`).
+    pub(crate) fn parse_amz_date(s: &str) -> Option<Self> {
+        let b = s.as_bytes();
+        if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+            return None;
+        }
+        let num = |range: std::ops::Range<usize>| -> Option<u32> {
+            let digits = s.get(range)?;
+            if !digits.bytes().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            digits.parse().ok()
+        };
+        let month = Month::try_from(u8::try_from(num(4..6)?).ok()?).ok()?;
+        Self::from_parts(
+            i32::try_from(num(0..4)?).ok()?,
+            month,
+            num(6..8)?,
+            [num(9..11)?, num(11..13)?, num(13..15)?],
+        )
+    }
+
+    /// Parses an IMF-fixdate, `Sun, 30 Aug 2015 12:36:00 GMT` (a `Date`).
+    pub(crate) fn parse_http_date(s: &str) -> Option<Self> {
+        let rest = s.get(5..)?.strip_suffix(" GMT")?;
+        let mut fields = rest.split(' ');
+        let day: u32 = fields.next()?.parse().ok()?;
+        let month_name = fields.next()?;
+        let month_index = MONTHS.iter().position(|m| *m == month_name)?;
+        let month = Month::try_from(u8::try_from(month_index + 1).ok()?).ok()?;
+        let year: i32 = fields.next()?.parse().ok()?;
+        let mut clock = fields.next()?.split(':').map(|n| n.parse::<u32>().ok());
+        let hms = [clock.next()??, clock.next()??, clock.next()??];
+        if fields.next().is_some() || clock.next().is_some() {
+            return None;
+        }
+        let t = Self::from_parts(year, month, day, hms)?;
+        // The whole string, weekday included, must be what we would write.
+        (t.http_date() == s).then_some(t)
+    }
+
+    fn from_parts(year: i32, month: Month, day: u32, [h, m, sec]: [u32; 3]) -> Option<Self> {
+        let date = Date::from_calendar_date(year, month, u8::try_from(day).ok()?).ok()?;
+        let time = Time::from_hms(
+            u8::try_from(h).ok()?,
+            u8::try_from(m).ok()?,
+            u8::try_from(sec).ok()?,
+        )
+        .ok()?;
+        let unix = PrimitiveDateTime::new(date, time)
+            .assume_utc()
+            .unix_timestamp();
+        let unix = u64::try_from(unix).ok()?;
+        Self::new(UNIX_EPOCH + std::time::Duration::from_secs(unix)).ok()
+    }
+
+    /// The time as a `SystemTime`.
+    pub(crate) fn system_time(&self) -> SystemTime {
+        UNIX_EPOCH + std::time::Duration::from_secs(self.unix_seconds)
+    }
+
     /// `20150830T123600Z`.
     pub(crate) fn amz_date(&self) -> &str {
         // Only ASCII digits, `T` and `Z` are ever written.
@@ -69,16 +134,13 @@ impl Timestamp {
     }
 
     /// Seconds since the Unix epoch.
-    #[allow(dead_code)] // used by the verifier
+    #[allow(dead_code)]
     pub(crate) fn unix_seconds(&self) -> u64 {
         self.unix_seconds
     }
 
     /// `Sun, 30 Aug 2015 12:36:00 GMT` (RFC 9110 IMF-fixdate).
     pub(crate) fn http_date(&self) -> String {
-        const MONTHS: [&str; 12] = [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ];
         let d = self.amz_date();
         let month: usize = d[4..6].parse().unwrap_or(1);
         let weekday = match self.weekday {
@@ -128,6 +190,47 @@ mod tests {
         assert!(matches!(Timestamp::new(too_late), Err(Error::InvalidTime)));
         let too_early = UNIX_EPOCH - Duration::from_secs(1);
         assert!(matches!(Timestamp::new(too_early), Err(Error::InvalidTime)));
+    }
+
+    #[test]
+    fn parses_what_it_formats() {
+        let t = at(1_440_938_160);
+        assert_eq!(Timestamp::parse_amz_date("20150830T123600Z"), Some(t));
+        assert_eq!(
+            Timestamp::parse_http_date("Sun, 30 Aug 2015 12:36:00 GMT"),
+            Some(t)
+        );
+        assert_eq!(
+            t.system_time(),
+            UNIX_EPOCH + Duration::from_secs(1_440_938_160)
+        );
+    }
+
+    #[test]
+    fn rejects_invalid_dates() {
+        for bad in [
+            "",
+            "20150830T123600",
+            "20150830 123600Z",
+            "20151330T123600Z",
+            "20150230T123600Z",
+            "20150830T246000Z",
+            "2015083OT123600Z",
+            "+0150830T123600Z",
+            "20150830T12360\u{e9}",
+        ] {
+            assert_eq!(Timestamp::parse_amz_date(bad), None, "{bad:?}");
+        }
+        for bad in [
+            "",
+            "Mon, 30 Aug 2015 12:36:00 GMT",
+            "Sun, 30 Aug 2015 12:36:00 +0000",
+            "Sun, 30 Aug 2015 12:36 GMT",
+            "Sun, 31 Sep 2015 12:36:00 GMT",
+            "Sun,  30 Aug 2015 12:36:00 GMT",
+        ] {
+            assert_eq!(Timestamp::parse_http_date(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

@@ -1,0 +1,388 @@
+//! Parsing what a signed request claims: the `Authorization` header or the
+//! presigned `X-Amz-*` query parameters.
+//!
+//! ```text
+//! Authorization: AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service/aws4_request,
+//!                SignedHeaders=host;x-amz-date, Signature=<64 hex digits>
+//! ```
+
+use http::header::{HeaderMap, AUTHORIZATION, DATE};
+
+use crate::canonical::query::decode_component;
+use crate::error::Malformed;
+use crate::signer::{X_AMZ_DATE, X_AMZ_SECURITY_TOKEN};
+use crate::string_to_sign::{ALGORITHM, TERMINATOR};
+use crate::timestamp::Timestamp;
+
+/// What a request claims about its signature.
+#[derive(Debug)]
+pub(crate) struct Authentication {
+    pub(crate) access_key_id: String,
+    /// `YYYYMMDD` of the credential scope.
+    pub(crate) scope_date: String,
+    pub(crate) region: String,
+    pub(crate) service: String,
+    /// Sorted, lowercase, as the request lists them.
+    pub(crate) signed_headers: Vec<String>,
+    pub(crate) signature: [u8; 32],
+    pub(crate) time: Timestamp,
+    pub(crate) session_token: Option<String>,
+    /// Presigned requests only.
+    pub(crate) presigned: Option<Presigned>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Presigned {
+    pub(crate) expires_secs: u64,
+    /// The raw query without the `X-Amz-Signature` parameter.
+    pub(crate) signed_query: String,
+}
+
+impl Authentication {
+    /// Reads the `Authorization` header, or the presigned query when there is
+    /// none.
+    pub(crate) fn from_request(
+        headers: &HeaderMap,
+        query: Option<&str>,
+    ) -> Result<Self, Malformed> {
+        let mut authorizations = headers.get_all(AUTHORIZATION).iter();
+        match (authorizations.next(), authorizations.next()) {
+            (Some(_), Some(_)) => Err(Malformed::Repeated {
+                name: "authorization",
+            }),
+            (Some(value), None) => {
+                let value = value.to_str().map_err(|_| Malformed::UnexpectedComponent)?;
+                Self::from_header(value, headers)
+            }
+            (None, _) => match query {
+                Some(q) if has_param(q, "X-Amz-Algorithm") => Self::from_query(q),
+                _ => Err(Malformed::MissingAuthentication),
+            },
+        }
+    }
+
+    fn from_header(value: &str, headers: &HeaderMap) -> Result<Self, Malformed> {
+        let (algorithm, components) = value.split_once(' ').unwrap_or((value, ""));
+        if algorithm != ALGORITHM {
+            return Err(Malformed::UnknownAlgorithm);
+        }
+        let (mut credential, mut signed_headers, mut signature) = (None, None, None);
+        for component in components.split(',') {
+            let (name, value) = component
+                .trim()
+                .split_once('=')
+                .ok_or(Malformed::UnexpectedComponent)?;
+            let slot = match name {
+                "Credential" => &mut credential,
+                "SignedHeaders" => &mut signed_headers,
+                "Signature" => &mut signature,
+                _ => return Err(Malformed::UnexpectedComponent),
+            };
+            if slot.replace(value).is_some() {
+                return Err(Malformed::UnexpectedComponent);
+            }
+        }
+        let credential = credential.ok_or(Malformed::MissingComponent { name: "Credential" })?;
+        let signed_headers = signed_headers.ok_or(Malformed::MissingComponent {
+            name: "SignedHeaders",
+        })?;
+        let signature = signature.ok_or(Malformed::MissingComponent { name: "Signature" })?;
+        let time = header_time(headers)?;
+        let session_token = single_header(headers, &X_AMZ_SECURITY_TOKEN, "x-amz-security-token")?;
+        Self::assemble(
+            credential,
+            signed_headers,
+            signature,
+            time,
+            session_token,
+            None,
+        )
+    }
+
+    fn from_query(query: &str) -> Result<Self, Malformed> {
+        let names = [
+            "X-Amz-Algorithm",
+            "X-Amz-Credential",
+            "X-Amz-Date",
+            "X-Amz-Expires",
+            "X-Amz-SignedHeaders",
+            "X-Amz-Signature",
+            "X-Amz-Security-Token",
+        ];
+        let mut values: [Option<String>; 7] = Default::default();
+        let mut signed_query = String::with_capacity(query.len());
+        for piece in query.split('&').filter(|p| !p.is_empty()) {
+            let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
+            if let Some(i) = names.iter().position(|n| *n == name) {
+                let decoded = String::from_utf8(decode_component(value))
+                    .map_err(|_| Malformed::InvalidCredential)?;
+                if values[i].replace(decoded).is_some() {
+                    return Err(Malformed::Repeated { name: names[i] });
+                }
+            }
+            if name != "X-Amz-Signature" {
+                if !signed_query.is_empty() {
+                    signed_query.push('&');
+                }
+                signed_query.push_str(piece);
+            }
+        }
+        let [algorithm, credential, date, expires, signed_headers, signature, token] = values;
+        let required = |value: Option<String>, name: &'static str| {
+            value.ok_or(Malformed::MissingComponent { name })
+        };
+        if required(algorithm, "X-Amz-Algorithm")? != ALGORITHM {
+            return Err(Malformed::UnknownAlgorithm);
+        }
+        let credential = required(credential, "X-Amz-Credential")?;
+        let time = Timestamp::parse_amz_date(&required(date, "X-Amz-Date")?)
+            .ok_or(Malformed::InvalidDate)?;
+        let expires = required(expires, "X-Amz-Expires")?;
+        let expires_secs: u64 = match expires.parse() {
+            Ok(secs @ 1..=604_800) if expires.bytes().all(|b| b.is_ascii_digit()) => secs,
+            _ => return Err(Malformed::InvalidExpires),
+        };
+        let signed_headers = required(signed_headers, "X-Amz-SignedHeaders")?;
+        let signature = required(signature, "X-Amz-Signature")?;
+        Self::assemble(
+            &credential,
+            &signed_headers,
+            &signature,
+            time,
+            token,
+            Some(Presigned {
+                expires_secs,
+                signed_query,
+            }),
+        )
+    }
+
+    fn assemble(
+        credential: &str,
+        signed_headers: &str,
+        signature: &str,
+        time: Timestamp,
+        session_token: Option<String>,
+        presigned: Option<Presigned>,
+    ) -> Result<Self, Malformed> {
+        let parts: Vec<&str> = credential.split('/').collect();
+        let [access_key_id, date, region, service, terminator] = parts[..] else {
+            return Err(Malformed::InvalidCredential);
+        };
+        if access_key_id.is_empty()
+            || region.is_empty()
+            || service.is_empty()
+            || terminator != TERMINATOR
+            || date.len() != 8
+            || !date.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(Malformed::InvalidCredential);
+        }
+        if date != time.date() {
+            return Err(Malformed::ScopeDateMismatch);
+        }
+        let names: Vec<String> = signed_headers.split(';').map(str::to_owned).collect();
+        let well_formed = names.iter().all(|n| {
+            !n.is_empty()
+                && n.bytes()
+                    .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase())
+        }) && names.windows(2).all(|w| w[0] < w[1]);
+        if !well_formed {
+            return Err(Malformed::InvalidSignedHeaders);
+        }
+        if !names.iter().any(|n| n == "host") {
+            return Err(Malformed::HostNotSigned);
+        }
+        let mut raw_signature = [0u8; 32];
+        let is_lower_hex = signature
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if !is_lower_hex || hex::decode_to_slice(signature, &mut raw_signature).is_err() {
+            return Err(Malformed::InvalidSignature);
+        }
+        Ok(Authentication {
+            access_key_id: access_key_id.to_owned(),
+            scope_date: date.to_owned(),
+            region: region.to_owned(),
+            service: service.to_owned(),
+            signed_headers: names,
+            signature: raw_signature,
+            time,
+            session_token,
+            presigned,
+        })
+    }
+}
+
+fn has_param(query: &str, name: &str) -> bool {
+    query
+        .split('&')
+        .any(|piece| piece.split_once('=').map_or(piece, |(n, _)| n) == name)
+}
+
+/// The signing time of a header-signed request: `x-amz-date`, or `date`
+/// when there is no `x-amz-date` (the API Gateway rule).
+fn header_time(headers: &HeaderMap) -> Result<Timestamp, Malformed> {
+    if let Some(value) = single_header(headers, &X_AMZ_DATE, "x-amz-date")? {
+        return Timestamp::parse_amz_date(&value).ok_or(Malformed::InvalidDate);
+    }
+    match single_header(headers, &DATE, "date")? {
+        Some(value) => Timestamp::parse_http_date(&value).ok_or(Malformed::InvalidDate),
+        None => Err(Malformed::InvalidDate),
+    }
+}
+
+fn single_header(
+    headers: &HeaderMap,
+    name: &http::header::HeaderName,
+    label: &'static str,
+) -> Result<Option<String>, Malformed> {
+    let mut values = headers.get_all(name).iter();
+    match (values.next(), values.next()) {
+        (Some(_), Some(_)) => Err(Malformed::Repeated { name: label }),
+        (Some(v), None) => v
+            .to_str()
+            .map(|s| Some(s.trim().to_owned()))
+            .map_err(|_| Malformed::InvalidDate),
+        (None, _) => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    const SUITE_AUTHORIZATION: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
+
+    fn headers(authorization: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert("host", HeaderValue::from_static("example.amazonaws.com"));
+        h.insert("x-amz-date", HeaderValue::from_static("20150830T123600Z"));
+        h.insert(AUTHORIZATION, HeaderValue::from_str(authorization).unwrap());
+        h
+    }
+
+    fn parse(authorization: &str) -> Result<Authentication, Malformed> {
+        Authentication::from_request(&headers(authorization), None)
+    }
+
+    #[test]
+    fn parses_the_suite_get_vanilla_header() {
+        let a = parse(SUITE_AUTHORIZATION).unwrap();
+        assert_eq!(a.access_key_id, "AKIDEXAMPLE");
+        assert_eq!(
+            (a.scope_date.as_str(), a.region.as_str(), a.service.as_str()),
+            ("20150830", "us-east-1", "service")
+        );
+        assert_eq!(a.signed_headers, ["host", "x-amz-date"]);
+        assert_eq!(
+            hex::encode(a.signature),
+            "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+        );
+        assert!(a.presigned.is_none());
+    }
+
+    #[test]
+    fn each_defect_has_its_own_kind() {
+        let cases = [
+            ("AWS4-HMAC-SHA512 Credential=A/20150830/r/s/aws4_request, SignedHeaders=host, Signature=00", Malformed::UnknownAlgorithm),
+            ("AWS4-HMAC-SHA256", Malformed::UnexpectedComponent),
+            ("AWS4-HMAC-SHA256 SignedHeaders=host, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31", Malformed::MissingComponent { name: "Credential" }),
+            ("AWS4-HMAC-SHA256 Credential=A/20150830/r/s/aws4_request, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31", Malformed::MissingComponent { name: "SignedHeaders" }),
+            ("AWS4-HMAC-SHA256 Credential=A/20150830/r/s/aws4_request, SignedHeaders=host", Malformed::MissingComponent { name: "Signature" }),
+            ("AWS4-HMAC-SHA256 Credential=A/20150830/r/s/aws4_request, Credential=A/20150830/r/s/aws4_request, SignedHeaders=host, Signature=00", Malformed::UnexpectedComponent),
+            ("AWS4-HMAC-SHA256 Credential=A/20150830/r/s/aws4_request, SignedHeaders=host, Signature=00, Extra=1", Malformed::UnexpectedComponent),
+            ("AWS4-HMAC-SHA256 Credential=A/20150830/r/s, SignedHeaders=host, Signature=00", Malformed::InvalidCredential),
+            ("AWS4-HMAC-SHA256 Credential=A/2015083/r/s/aws4_request, SignedHeaders=host, Signature=00", Malformed::InvalidCredential),
+            ("AWS4-HMAC-SHA256 Credential=A/20150829/r/s/aws4_request, SignedHeaders=host, Signature=00", Malformed::ScopeDateMismatch),
+            ("AWS4-HMAC-SHA256 Credential=A/20150830/r/s/aws4_request, SignedHeaders=x-amz-date;host, Signature=00", Malformed::InvalidSignedHeaders),
+            ("AWS4-HMAC-SHA256 Credential=A/20150830/r/s/aws4_request, SignedHeaders=Host, Signature=00", Malformed::InvalidSignedHeaders),
+            ("AWS4-HMAC-SHA256 Credential=A/20150830/r/s/aws4_request, SignedHeaders=, Signature=00", Malformed::InvalidSignedHeaders),
+            ("AWS4-HMAC-SHA256 Credential=A/20150830/r/s/aws4_request, SignedHeaders=x-amz-date, Signature=00", Malformed::HostNotSigned),
+            ("AWS4-HMAC-SHA256 Credential=A/20150830/r/s/aws4_request, SignedHeaders=host, Signature=5fa00fa3", Malformed::InvalidSignature),
+            ("AWS4-HMAC-SHA256 Credential=A/20150830/r/s/aws4_request, SignedHeaders=host, Signature=5FA00FA31553B73EBF1942676E86291E8372FF2A2260956D9B8AAE1D763FBF31", Malformed::InvalidSignature),
+            ("AWS4-HMAC-SHA256 Credential=A/20150830/r/s/aws4_request, SignedHeaders=host, Signature=zfa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31", Malformed::InvalidSignature),
+        ];
+        for (header, expected) in cases {
+            assert_eq!(parse(header).unwrap_err(), expected, "{header}");
+        }
+    }
+
+    #[test]
+    fn repeated_or_missing_headers() {
+        let mut h = headers(SUITE_AUTHORIZATION);
+        h.append(
+            AUTHORIZATION,
+            HeaderValue::from_static("AWS4-HMAC-SHA256 x"),
+        );
+        assert_eq!(
+            Authentication::from_request(&h, None).unwrap_err(),
+            Malformed::Repeated {
+                name: "authorization"
+            }
+        );
+
+        let mut h = headers(SUITE_AUTHORIZATION);
+        h.remove("x-amz-date");
+        assert_eq!(
+            Authentication::from_request(&h, None).unwrap_err(),
+            Malformed::InvalidDate
+        );
+
+        let mut h = HeaderMap::new();
+        h.insert("host", HeaderValue::from_static("h"));
+        assert_eq!(
+            Authentication::from_request(&h, Some("a=1")).unwrap_err(),
+            Malformed::MissingAuthentication
+        );
+    }
+
+    #[test]
+    fn parses_the_suite_get_vanilla_presigned_query() {
+        // aws-signing-test-suite/v4/get-vanilla/query-signed-request.txt
+        let q = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600&X-Amz-Signature=e93c787ed7f371d5c6b165c1b38ede9550f4dce4144713e844b25b7192d3865d";
+        let a = Authentication::from_request(&HeaderMap::new(), Some(q)).unwrap();
+        assert_eq!(a.access_key_id, "AKIDEXAMPLE");
+        let p = a.presigned.unwrap();
+        assert_eq!(p.expires_secs, 3600);
+        assert!(!p.signed_query.contains("X-Amz-Signature"));
+        assert!(p.signed_query.ends_with("X-Amz-Expires=3600"));
+    }
+
+    #[test]
+    fn presigned_defects() {
+        let base = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=A%2F20150830%2Fr%2Fs%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Signature=e93c787ed7f371d5c6b165c1b38ede9550f4dce4144713e844b25b7192d3865d";
+        let parse = |q: &str| Authentication::from_request(&HeaderMap::new(), Some(q)).map(|_| ());
+        assert_eq!(
+            parse(&format!("{base}&X-Amz-Expires=604801")),
+            Err(Malformed::InvalidExpires)
+        );
+        assert_eq!(
+            parse(&format!("{base}&X-Amz-Expires=0")),
+            Err(Malformed::InvalidExpires)
+        );
+        assert_eq!(
+            parse(&format!("{base}&X-Amz-Expires=+60")),
+            Err(Malformed::InvalidExpires)
+        );
+        assert_eq!(
+            parse(base),
+            Err(Malformed::MissingComponent {
+                name: "X-Amz-Expires"
+            })
+        );
+        assert_eq!(
+            parse(&format!(
+                "{base}&X-Amz-Expires=60&X-Amz-Date=20150830T123600Z"
+            )),
+            Err(Malformed::Repeated { name: "X-Amz-Date" })
+        );
+        assert_eq!(parse(&format!("{base}&X-Amz-Expires=60")), Ok(()));
+        let sha1 = base.replace("AWS4-HMAC-SHA256", "AWS4-HMAC-SHA1");
+        assert_eq!(
+            parse(&format!("{sha1}&X-Amz-Expires=60")),
+            Err(Malformed::UnknownAlgorithm)
+        );
+    }
+}
