@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use base64::Engine as _;
-use http_sigv4::{ApiGatewaySigner, Credentials, Error, SigningOutput};
+use http_sigv4::{ApiGatewaySigner, Credentials, Error, SigningOutput, Verifier};
 use serde_json::Value;
 
 mod common;
@@ -86,7 +86,7 @@ fn run(case: &Value) -> Result<(), String> {
         str_of(s, "secret_key"),
         s["session_token"].as_str(),
     );
-    let signer = ApiGatewaySigner::new(creds, str_of(s, "region"));
+    let signer = ApiGatewaySigner::new(creds.clone(), str_of(s, "region"));
     let time = parse_time(str_of(s, "time"));
     let mut req = build_request(&case["input"]);
     let out: SigningOutput = match str_of(s, "mode") {
@@ -144,6 +144,26 @@ fn run(case: &Value) -> Result<(), String> {
         }
         let expected_uri: http::Uri = str_of(e, "url").parse().unwrap();
         check("presigned path", req.uri().path(), expected_uri.path())?;
+    }
+    // botocore's signed request (its URL and final headers) verifies under
+    // our Verifier, and stops verifying when its body changes.
+    let mut botocore_signed = build_request(&case["input"]);
+    *botocore_signed.uri_mut() = str_of(e, "url").parse().unwrap();
+    *botocore_signed.headers_mut() = http::HeaderMap::new();
+    for (n, v) in pairs(&e["headers"]) {
+        botocore_signed.headers_mut().append(
+            http::header::HeaderName::from_bytes(n.as_bytes()).unwrap(),
+            http::HeaderValue::from_str(&v).unwrap(),
+        );
+    }
+    let lookup = move |akid: &str| (akid == creds.access_key_id()).then(|| creds.clone());
+    let verifier = Verifier::new(lookup, str_of(s, "region"), "execute-api");
+    verifier
+        .verify_at(&botocore_signed, time)
+        .map_err(|e| format!("{name}: botocore's signed request does not verify: {e:?}"))?;
+    botocore_signed.body_mut().push(b'!');
+    if verifier.verify_at(&botocore_signed, time).is_ok() {
+        return Err(format!("{name}: a changed body still verifies"));
     } else {
         // Compared as parsed URIs: `https://h` and `https://h/` are one URI.
         let expected_uri: http::Uri = str_of(e, "url").parse().unwrap();

@@ -30,6 +30,7 @@ use std::time::{Duration, SystemTime};
 
 use http_sigv4::{
     ContentSha256Header, Credentials, PathNormalization, SessionTokenMode, Signer, UriEncoding,
+    Verifier,
 };
 
 mod common;
@@ -226,6 +227,41 @@ fn signer_for(ctx: &Context, single_encoding: bool) -> Signer {
     signer
 }
 
+/// Checks that AWS's own signed request verifies under our `Verifier`, and
+/// that changing one byte of it does not.
+fn verify_expected(
+    name: &str,
+    form: &str,
+    ctx: &Context,
+    single: bool,
+    expected: &http::Request<Vec<u8>>,
+) {
+    let creds = ctx.creds.clone();
+    let lookup = move |akid: &str| (akid == creds.access_key_id()).then(|| creds.clone());
+    let mut verifier = Verifier::new(lookup, ctx.region.clone(), ctx.service.clone());
+    if !ctx.normalize {
+        verifier = verifier.path_normalization(PathNormalization::Disabled);
+    }
+    if single {
+        verifier = verifier.uri_encoding(UriEncoding::Single);
+    }
+    if ctx.omit_session_token {
+        verifier = verifier.session_token_mode(SessionTokenMode::AddedAfterSigning);
+    }
+    if let Err(e) = verifier.verify_at(expected, ctx.time) {
+        panic!("{name}: AWS's {form}-signed request does not verify: {e:?}");
+    }
+    let mut tampered = expected.clone();
+    *tampered.method_mut() = match *expected.method() {
+        http::Method::GET => http::Method::PUT,
+        _ => http::Method::GET,
+    };
+    assert!(
+        verifier.verify_at(&tampered, ctx.time).is_err(),
+        "{name}: {form}: changed method verified"
+    );
+}
+
 /// Runs one new-format case (with `context.json`) in both forms.
 fn run_case(name: &str) {
     let dir = suite_root().join("v4").join(name);
@@ -271,6 +307,7 @@ fn run_case(name: &str) {
         "{name}: header-signed headers"
     );
     assert_eq!(req.body(), expected.body(), "{name}: body");
+    verify_expected(name, "header", &ctx, single, &expected);
 
     // Query (presigned) form.
     let signer = signer_for(&ctx, single);
@@ -310,6 +347,7 @@ fn run_case(name: &str) {
         header_multiset(expected.headers()),
         "{name}: presigned headers"
     );
+    verify_expected(name, "query", &ctx, single, &expected);
 }
 
 /// `double-url-encode` and `double-encode-path`: old layout, canonical

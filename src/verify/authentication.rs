@@ -40,10 +40,12 @@ pub(crate) struct Presigned {
 
 impl Authentication {
     /// Reads the `Authorization` header, or the presigned query when there is
-    /// none.
+    /// none. `token_signed` says whether a presigned URL's
+    /// `X-Amz-Security-Token` is part of its signature.
     pub(crate) fn from_request(
         headers: &HeaderMap,
         query: Option<&str>,
+        token_signed: bool,
     ) -> Result<Self, Malformed> {
         let mut authorizations = headers.get_all(AUTHORIZATION).iter();
         match (authorizations.next(), authorizations.next()) {
@@ -55,7 +57,7 @@ impl Authentication {
                 Self::from_header(value, headers)
             }
             (None, _) => match query {
-                Some(q) if has_param(q, "X-Amz-Algorithm") => Self::from_query(q),
+                Some(q) if has_param(q, "X-Amz-Algorithm") => Self::from_query(q, token_signed),
                 _ => Err(Malformed::MissingAuthentication),
             },
         }
@@ -99,7 +101,7 @@ impl Authentication {
         )
     }
 
-    fn from_query(query: &str) -> Result<Self, Malformed> {
+    fn from_query(query: &str, token_signed: bool) -> Result<Self, Malformed> {
         let names = [
             "X-Amz-Algorithm",
             "X-Amz-Credential",
@@ -120,7 +122,9 @@ impl Authentication {
                     return Err(Malformed::Repeated { name: names[i] });
                 }
             }
-            if name != "X-Amz-Signature" {
+            let unsigned =
+                name == "X-Amz-Signature" || (!token_signed && name == "X-Amz-Security-Token");
+            if !unsigned {
                 if !signed_query.is_empty() {
                     signed_query.push('&');
                 }
@@ -264,7 +268,7 @@ mod tests {
     }
 
     fn parse(authorization: &str) -> Result<Authentication, Malformed> {
-        Authentication::from_request(&headers(authorization), None)
+        Authentication::from_request(&headers(authorization), None, true)
     }
 
     #[test]
@@ -317,7 +321,7 @@ mod tests {
             HeaderValue::from_static("AWS4-HMAC-SHA256 x"),
         );
         assert_eq!(
-            Authentication::from_request(&h, None).unwrap_err(),
+            Authentication::from_request(&h, None, true).unwrap_err(),
             Malformed::Repeated {
                 name: "authorization"
             }
@@ -326,14 +330,14 @@ mod tests {
         let mut h = headers(SUITE_AUTHORIZATION);
         h.remove("x-amz-date");
         assert_eq!(
-            Authentication::from_request(&h, None).unwrap_err(),
+            Authentication::from_request(&h, None, true).unwrap_err(),
             Malformed::InvalidDate
         );
 
         let mut h = HeaderMap::new();
         h.insert("host", HeaderValue::from_static("h"));
         assert_eq!(
-            Authentication::from_request(&h, Some("a=1")).unwrap_err(),
+            Authentication::from_request(&h, Some("a=1"), true).unwrap_err(),
             Malformed::MissingAuthentication
         );
     }
@@ -342,7 +346,7 @@ mod tests {
     fn parses_the_suite_get_vanilla_presigned_query() {
         // aws-signing-test-suite/v4/get-vanilla/query-signed-request.txt
         let q = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600&X-Amz-Signature=e93c787ed7f371d5c6b165c1b38ede9550f4dce4144713e844b25b7192d3865d";
-        let a = Authentication::from_request(&HeaderMap::new(), Some(q)).unwrap();
+        let a = Authentication::from_request(&HeaderMap::new(), Some(q), true).unwrap();
         assert_eq!(a.access_key_id, "AKIDEXAMPLE");
         let p = a.presigned.unwrap();
         assert_eq!(p.expires_secs, 3600);
@@ -353,7 +357,8 @@ mod tests {
     #[test]
     fn presigned_defects() {
         let base = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=A%2F20150830%2Fr%2Fs%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Signature=e93c787ed7f371d5c6b165c1b38ede9550f4dce4144713e844b25b7192d3865d";
-        let parse = |q: &str| Authentication::from_request(&HeaderMap::new(), Some(q)).map(|_| ());
+        let parse =
+            |q: &str| Authentication::from_request(&HeaderMap::new(), Some(q), true).map(|_| ());
         assert_eq!(
             parse(&format!("{base}&X-Amz-Expires=604801")),
             Err(Malformed::InvalidExpires)

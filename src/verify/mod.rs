@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use crate::canonical::{self, HeaderSet};
 use crate::error::Malformed;
 use crate::payload::SignableBody;
-use crate::settings::{PathNormalization, UriEncoding};
+use crate::settings::{PathNormalization, SessionTokenMode, UriEncoding};
 use crate::signer::X_AMZ_CONTENT_SHA256;
 use crate::signing_key::SigningKey;
 use crate::string_to_sign::{string_to_sign, write_scope};
@@ -99,6 +99,7 @@ pub struct Verifier<L> {
     clock_skew: Duration,
     uri_encoding: UriEncoding,
     path_normalization: PathNormalization,
+    session_token: SessionTokenMode,
 }
 
 impl<L: CredentialsLookup> Verifier<L> {
@@ -120,6 +121,7 @@ impl<L: CredentialsLookup> Verifier<L> {
             clock_skew: DEFAULT_CLOCK_SKEW,
             uri_encoding: UriEncoding::Double,
             path_normalization: PathNormalization::Enabled,
+            session_token: SessionTokenMode::Signed,
         }
     }
 
@@ -164,6 +166,22 @@ impl<L: CredentialsLookup> Verifier<L> {
     /// ```
     pub fn path_normalization(mut self, normalization: PathNormalization) -> Self {
         self.path_normalization = normalization;
+        self
+    }
+
+    /// Whether clients sign a presigned URL's `X-Amz-Security-Token`
+    /// (default) or append it after signing. Header-signed requests say
+    /// themselves, in their signed-headers list.
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use http_sigv4::{Credentials, SessionTokenMode, Verifier};
+    /// let verifier = Verifier::new(HashMap::<String, Credentials>::new(), "us-east-1", "iotdevicegateway")
+    ///     .session_token_mode(SessionTokenMode::AddedAfterSigning);
+    /// # let _ = verifier;
+    /// ```
+    pub fn session_token_mode(mut self, mode: SessionTokenMode) -> Self {
+        self.session_token = mode;
         self
     }
 
@@ -221,7 +239,8 @@ impl<L: CredentialsLookup> Verifier<L> {
         req: &Request<B>,
         now: SystemTime,
     ) -> Result<VerifiedRequest, Error> {
-        let auth = Authentication::from_request(req.headers(), req.uri().query())?;
+        let token_signed = self.session_token == SessionTokenMode::Signed;
+        let auth = Authentication::from_request(req.headers(), req.uri().query(), token_signed)?;
         for (field, expected, found) in [
             ("region", &self.region, &auth.region),
             ("service", &self.service, &auth.service),
