@@ -1,0 +1,256 @@
+//! `http_sigv4` and the `aws-sigv4` crate signing the same requests, side by
+//! side in one run. Each case asserts once, before timing, that both produce
+//! the same signature. Run with `cargo bench --bench signing`.
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use aws_sigv4::http_request::{
+    sign, PayloadChecksumKind, SignableBody, SignableRequest, SignatureLocation, SigningSettings,
+};
+use aws_sigv4::sign::v4;
+use aws_smithy_runtime_api::client::identity::Identity;
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use http::Request;
+use http_sigv4::{ApiGatewaySigner, Credentials, Signer};
+use sha2::{Digest, Sha256};
+
+const AKID: &str = "AKIDEXAMPLE";
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+const REGION: &str = "us-east-1";
+
+fn time() -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(1_440_938_160)
+}
+
+/// How `aws-sigv4` is configured for a case.
+#[derive(Clone, Copy)]
+enum AwsMode {
+    Plain,
+    ApiGateway,
+    Presign(Duration),
+}
+
+/// Signs `req` with `aws-sigv4` and applies the result, returning the
+/// signature: what a user of that crate writes to sign an `http::Request`.
+fn aws_sign(req: &mut Request<Vec<u8>>, service: &str, mode: AwsMode) -> String {
+    let identity: Identity =
+        aws_credential_types::Credentials::new(AKID, SECRET, None, None, "bench").into();
+    let mut settings = SigningSettings::default();
+    match mode {
+        AwsMode::Plain => {}
+        AwsMode::ApiGateway => settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256,
+        AwsMode::Presign(expires) => {
+            settings.signature_location = SignatureLocation::QueryParams;
+            settings.expires_in = Some(expires);
+        }
+    }
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(REGION)
+        .name(service)
+        .time(time())
+        .settings(settings)
+        .build()
+        .expect("params")
+        .into();
+    let headers = req
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.to_str().expect("ASCII")));
+    let signable = SignableRequest::new(
+        req.method().as_str(),
+        req.uri().to_string(),
+        headers,
+        SignableBody::Bytes(req.body()),
+    )
+    .expect("signable");
+    let (instructions, signature) = sign(signable, &params).expect("signs").into_parts();
+    instructions.apply_to_request_http1x(req);
+    signature
+}
+
+struct Case {
+    name: &'static str,
+    request: Request<Vec<u8>>,
+    service: &'static str,
+    mode: AwsMode,
+}
+
+fn cases() -> Vec<Case> {
+    let body_1k = {
+        let mut s = String::from("{\"items\":[");
+        while s.len() < 1000 {
+            s.push_str("{\"id\":12345,\"name\":\"widget\"},");
+        }
+        s.truncate(1022);
+        s.push_str("]}");
+        s.into_bytes()
+    };
+    assert_eq!(body_1k.len(), 1024);
+    let body_1m = vec![b'x'; 1 << 20];
+    vec![
+        Case {
+            name: "get-vanilla",
+            request: Request::get("https://example.amazonaws.com/")
+                .header("host", "example.amazonaws.com")
+                .body(Vec::new())
+                .unwrap(),
+            service: "service",
+            mode: AwsMode::Plain,
+        },
+        Case {
+            name: "apigw-get",
+            request: Request::get(
+                "https://abc123.execute-api.us-east-1.amazonaws.com/prod/items/a%2Fb?limit=10&q=red%20shoes&sort=asc",
+            )
+            .header("host", "abc123.execute-api.us-east-1.amazonaws.com")
+            .header("accept", "application/json")
+            .header("content-type", "application/json")
+            .header("x-request-id", "5f2b7e4c-1d2a-4b4e-9c1a-3f5e6d7c8b9a")
+            .header("x-api-version", "2024-01-01")
+            .body(Vec::new())
+            .unwrap(),
+            service: "execute-api",
+            mode: AwsMode::ApiGateway,
+        },
+        Case {
+            name: "apigw-post-1k",
+            request: Request::post("https://abc123.execute-api.us-east-1.amazonaws.com/prod/items")
+                .header("host", "abc123.execute-api.us-east-1.amazonaws.com")
+                .header("content-type", "application/json")
+                .header("content-length", "1024")
+                .body(body_1k)
+                .unwrap(),
+            service: "execute-api",
+            mode: AwsMode::ApiGateway,
+        },
+        Case {
+            name: "post-1m",
+            request: Request::post("https://example.amazonaws.com/upload")
+                .header("host", "example.amazonaws.com")
+                .body(body_1m)
+                .unwrap(),
+            service: "service",
+            mode: AwsMode::Plain,
+        },
+        Case {
+            name: "presign",
+            request: Request::get("https://example.amazonaws.com/file?x=1")
+                .header("host", "example.amazonaws.com")
+                .body(Vec::new())
+                .unwrap(),
+            service: "service",
+            mode: AwsMode::Presign(Duration::from_secs(900)),
+        },
+    ]
+}
+
+/// Signs with this crate, the way a user would for the case.
+fn ours_sign(signer: &Ours, req: &mut Request<Vec<u8>>, mode: AwsMode) -> String {
+    let out = match (signer, mode) {
+        (Ours::Plain(s), AwsMode::Presign(expires)) => s.presign_at(req, expires, time()),
+        (Ours::Plain(s), _) => s.sign_at(req, time()),
+        (Ours::ApiGateway(s), _) => s.sign_at(req, time()),
+    };
+    out.expect("signs").signature().to_owned()
+}
+
+enum Ours {
+    Plain(Signer),
+    ApiGateway(ApiGatewaySigner),
+}
+
+fn ours_for(case: &Case) -> Ours {
+    let creds = Credentials::new(AKID, SECRET, None::<String>);
+    match case.mode {
+        AwsMode::ApiGateway => Ours::ApiGateway(ApiGatewaySigner::new(creds, REGION)),
+        _ => Ours::Plain(Signer::new(creds, REGION, case.service)),
+    }
+}
+
+fn bench_cases(c: &mut Criterion) {
+    for case in cases() {
+        let ours = ours_for(&case);
+        // Both crates must agree before they are timed.
+        let (mut a, mut b) = (case.request.clone(), case.request.clone());
+        let theirs = aws_sign(&mut a, case.service, case.mode);
+        let mine = ours_sign(&ours, &mut b, case.mode);
+        assert_eq!(mine, theirs, "{}: the two crates disagree", case.name);
+
+        let mut group = c.benchmark_group(case.name);
+        group.throughput(Throughput::Elements(1));
+        group.bench_function("http-sigv4", |bench| {
+            bench.iter_batched_ref(
+                || case.request.clone(),
+                |req| black_box(ours_sign(&ours, req, case.mode)),
+                BatchSize::SmallInput,
+            )
+        });
+        group.bench_function("aws-sigv4", |bench| {
+            bench.iter_batched_ref(
+                || case.request.clone(),
+                |req| black_box(aws_sign(req, case.service, case.mode)),
+                BatchSize::SmallInput,
+            )
+        });
+        group.finish();
+    }
+}
+
+/// The floor for `post-1m`: SHA-256 of the same 1 MiB.
+fn bench_sha256_floor(c: &mut Criterion) {
+    let body = vec![b'x'; 1 << 20];
+    c.bench_function("sha256-1m/sha2", |bench| {
+        bench.iter(|| black_box(Sha256::digest(black_box(&body))))
+    });
+}
+
+/// One shared signer, every core signing `get-vanilla`: requests per second
+/// compared with one thread.
+fn bench_threads(c: &mut Criterion) {
+    let signer = Arc::new(Signer::new(
+        Credentials::new(AKID, SECRET, None::<String>),
+        REGION,
+        "service",
+    ));
+    let request = Request::get("https://example.amazonaws.com/")
+        .header("host", "example.amazonaws.com")
+        .body(Vec::new())
+        .unwrap();
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut group = c.benchmark_group("threads-get-vanilla");
+    for n in [1, threads] {
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_function(format!("http-sigv4/{n}-threads"), |bench| {
+            bench.iter_custom(|iters| {
+                let start = Instant::now();
+                std::thread::scope(|scope| {
+                    for _ in 0..n {
+                        let signer = Arc::clone(&signer);
+                        let request = &request;
+                        scope.spawn(move || {
+                            for _ in 0..iters {
+                                let mut req = request.clone();
+                                black_box(signer.sign_at(&mut req, time()).expect("signs"));
+                            }
+                        });
+                    }
+                });
+                start.elapsed()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(30);
+    targets = bench_cases, bench_sha256_floor, bench_threads
+}
+criterion_main!(benches);
