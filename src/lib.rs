@@ -80,7 +80,8 @@
 //!   [`PathNormalization`] and [`SessionTokenMode`].
 //! - [`ApiGatewaySigner`]: a `Signer` for API Gateway (`execute-api`) with
 //!   fixed header rules.
-//! - [`SignableBody`]: bodies that can be hashed.
+//! - [`SignableBody`]: bodies that can be hashed; [`PayloadHasher`] hashes
+//!   streamed bodies chunk by chunk.
 //! - [`SigningOutput`]: the intermediate results, for debugging.
 //! - [`Verifier`]: the server side; checks incoming signed requests, finding
 //!   secrets through a [`CredentialsLookup`].
@@ -107,7 +108,7 @@ mod verify;
 pub use api_gateway::{ApiGatewaySigner, API_GATEWAY_UNSIGNED_HEADERS, EXECUTE_API};
 pub use credentials::Credentials;
 pub use error::{Error, Malformed};
-pub use payload::{Payload, SignableBody};
+pub use payload::{Payload, PayloadHasher, SignableBody};
 pub use settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
 pub use signer::{Signer, SigningOutput, DEFAULT_UNSIGNED_HEADERS, MAX_PRESIGN_EXPIRY};
 pub use verify::{CredentialsLookup, VerifiedRequest, Verifier, DEFAULT_CLOCK_SKEW};

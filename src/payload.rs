@@ -68,6 +68,95 @@ fn is_valid_hash(hash: &str) -> bool {
     is_hex || is_marker
 }
 
+/// Hashes a body that arrives in chunks (a file, a stream) once, as it is
+/// read, for [`Payload::Precomputed`].
+///
+/// ```
+/// use std::time::SystemTime;
+/// use http_sigv4::{Credentials, Payload, PayloadHasher, Signer};
+///
+/// let mut hasher = PayloadHasher::new();
+/// for chunk in [&b"Param1="[..], &b"value1"[..]] {
+///     hasher.update(chunk); // e.g. while writing the chunk to a temp file
+/// }
+/// let payload = hasher.finish();
+/// // The AWS suite's post-x-www-form-urlencoded body hash.
+/// assert_eq!(
+///     payload,
+///     Payload::Precomputed("9095672bbd1f56dfc5b65f3e153adc8731a4a654192329106275f4c7b24d0b6e".into())
+/// );
+///
+/// let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "s3")
+///     .payload(payload);
+/// # let _ = signer;
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct PayloadHasher {
+    sha256: Sha256,
+    length: u64,
+}
+
+impl PayloadHasher {
+    /// A hasher that has seen no bytes.
+    ///
+    /// ```
+    /// # use http_sigv4::{Payload, PayloadHasher};
+    /// // No bytes: the empty body's hash.
+    /// assert_eq!(
+    ///     PayloadHasher::new().finish(),
+    ///     Payload::Precomputed("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".into())
+    /// );
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Feeds the next chunk of the body.
+    ///
+    /// ```
+    /// # use http_sigv4::PayloadHasher;
+    /// let mut hasher = PayloadHasher::new();
+    /// hasher.update(b"abc");
+    /// assert_eq!(hasher.len(), 3);
+    /// ```
+    pub fn update(&mut self, chunk: &[u8]) {
+        self.sha256.update(chunk);
+        self.length += chunk.len() as u64;
+    }
+
+    /// How many bytes were fed so far (the body's `content-length`).
+    ///
+    /// ```
+    /// # use http_sigv4::PayloadHasher;
+    /// assert_eq!(PayloadHasher::new().len(), 0);
+    /// ```
+    pub fn len(&self) -> u64 {
+        self.length
+    }
+
+    /// Whether no bytes were fed.
+    ///
+    /// ```
+    /// # use http_sigv4::PayloadHasher;
+    /// assert!(PayloadHasher::new().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.length == 0
+    }
+
+    /// The body's hash, ready for [`Signer::payload`](crate::Signer::payload).
+    ///
+    /// ```
+    /// # use http_sigv4::{Payload, PayloadHasher};
+    /// let mut hasher = PayloadHasher::new();
+    /// hasher.update(b"");
+    /// assert!(matches!(hasher.finish(), Payload::Precomputed(hash) if hash.len() == 64));
+    /// ```
+    pub fn finish(self) -> Payload {
+        Payload::Precomputed(hex::encode(self.sha256.finalize()))
+    }
+}
+
 /// A request body that can be read as bytes, so that it can be hashed.
 ///
 /// Implemented for the usual in-memory bodies. A body that cannot be read
@@ -218,6 +307,20 @@ mod tests {
     #[test]
     fn unreadable_body_needs_a_precomputed_hash() {
         assert_eq!(Payload::Sha256.hash_for(None), Err(Error::UnhashableBody));
+    }
+
+    #[test]
+    fn chunked_hash_equals_one_shot_hash() {
+        let body: Vec<u8> = (0..=255u8).cycle().take(10_000).collect();
+        let mut hasher = PayloadHasher::new();
+        for chunk in body.chunks(777) {
+            hasher.update(chunk);
+        }
+        assert_eq!(hasher.len(), 10_000);
+        let Payload::Precomputed(chunked) = hasher.finish() else {
+            panic!("precomputed")
+        };
+        assert_eq!(Payload::Sha256.hash_for(Some(&body)).unwrap(), chunked);
     }
 
     #[test]
