@@ -208,7 +208,7 @@ impl Signer {
     /// assert!(double.canonical_request().starts_with("GET\n/a%252Fb\n"));
     /// let single = Signer::new(creds, "us-east-1", "s3").uri_encoding(UriEncoding::Single);
     /// let out = single.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
-    /// assert!(out.canonical_request().starts_with("GET\n/a/b\n"));
+    /// assert!(out.canonical_request().starts_with("GET\n/a%2Fb\n"));
     /// # Ok::<(), http_sigv4::Error>(())
     /// ```
     pub fn uri_encoding(mut self, encoding: UriEncoding) -> Self {

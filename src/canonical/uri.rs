@@ -8,7 +8,7 @@
 
 use percent_encoding::{percent_decode_str, percent_encode};
 
-use super::SIGV4_UNRESERVED_AND_SLASH;
+use super::{SIGV4_UNRESERVED, SIGV4_UNRESERVED_AND_SLASH};
 use crate::settings::{PathNormalization, UriEncoding};
 
 /// Appends the canonical form of `path` (as it appears on the wire, already
@@ -17,9 +17,12 @@ use crate::settings::{PathNormalization, UriEncoding};
 /// - [`UriEncoding::Double`]: every byte of the wire path that is not
 ///   unreserved or `/` is percent-encoded, so `%2F` becomes `%252F` and `@`
 ///   becomes `%40`. This is what every service but S3 computes on its side.
-/// - [`UriEncoding::Single`]: the wire path is percent-decoded and encoded
-///   once, so `%41` and `A` both become `A`, and a space becomes `%20`.
-///   A decoded `%2F` is kept as `/` (S3 treats `a%2Fb` and `a/b` as one key).
+/// - [`UriEncoding::Single`]: each segment of the wire path is
+///   percent-decoded and encoded once, so `%41` and `A` both become `A`,
+///   `%7e` becomes `~` and a raw `!` becomes `%21`. An encoded slash stays
+///   `%2F`: it is part of a key, not a separator (the AWS SDKs sign it so).
+///   A path the SDKs would send (already canonically encoded) is signed
+///   exactly as sent.
 ///
 /// With [`PathNormalization::Enabled`], `.` and `..` segments are removed
 /// and empty segments (`//`) collapsed first (RFC 3986 section 5.2.4). An
@@ -47,8 +50,13 @@ pub(crate) fn write_canonical_uri(
             out.extend(percent_encode(path.as_bytes(), SIGV4_UNRESERVED_AND_SLASH))
         }
         UriEncoding::Single => {
-            let decoded: Vec<u8> = percent_decode_str(path).collect();
-            out.extend(percent_encode(&decoded, SIGV4_UNRESERVED_AND_SLASH));
+            for (i, segment) in path.split('/').enumerate() {
+                if i > 0 {
+                    out.push('/');
+                }
+                let decoded: Vec<u8> = percent_decode_str(segment).collect();
+                out.extend(percent_encode(&decoded, SIGV4_UNRESERVED));
+            }
         }
     }
 }
@@ -191,6 +199,9 @@ mod tests {
         assert_eq!(single("/%41%7e%3a"), "/A~%3A");
         // A stray `%` is encoded itself.
         assert_eq!(single("/100%"), "/100%25");
+        // An encoded slash is part of a segment, not a separator.
+        assert_eq!(single("/a%2Fb/c%2fd"), "/a%2Fb/c%2Fd");
+        assert_eq!(single("/a!b/%7e"), "/a%21b/~");
     }
 
     #[test]
