@@ -82,7 +82,7 @@
 //! region of the set, which is what S3 Multi-Region Access Points,
 //! EventBridge global endpoints and CloudFront-fronted APIs need. The
 //! [`Verifier`] accepts such requests when the feature is on. The feature adds
-//! RustCrypto's `p256` (ECDSA only) and needs Rust 1.85.
+//! RustCrypto's `p256` (ECDSA only).
 //!
 //! # The public interface
 //!
