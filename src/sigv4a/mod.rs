@@ -468,6 +468,23 @@ mod tests {
     }
 
     #[test]
+    fn signer_and_verifier_are_send_sync() {
+        fn assert_traits<T: Send + Sync + Clone + 'static>() {}
+        assert_traits::<SigV4aSigner>();
+        fn assert_send_sync<T: Send + Sync>(_: &T) {}
+        let verifier = crate::Verifier::new(|_: &str| None, "us-east-1", "s3");
+        assert_send_sync(&verifier);
+    }
+
+    #[test]
+    fn clones_share_the_key_pair() {
+        let a = signer("*");
+        let b = a.clone();
+        assert_eq!(a.public_key().unwrap(), b.public_key().unwrap());
+        assert!(Arc::ptr_eq(&a.key, &b.key));
+    }
+
+    #[test]
     fn debug_redacts_the_secret() {
         let shown = format!("{:?}", signer("*"));
         assert!(shown.contains("SigV4aSigner") && shown.contains("AKID"));

@@ -157,19 +157,15 @@ impl Authentication {
             "X-Amz-Security-Token",
         ];
         let mut values: [Option<String>; 7] = Default::default();
-        let mut region_set: Option<String> = None;
+        // SigV4a's, raw; in a SigV4 URL it is an ordinary parameter.
+        #[cfg(feature = "sigv4a")]
+        let mut region_sets: Vec<&str> = Vec::new();
         let mut signed_query = String::with_capacity(query.len());
         for piece in query.split('&').filter(|p| !p.is_empty()) {
             let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
             #[cfg(feature = "sigv4a")]
             if name == X_AMZ_REGION_SET_PARAM {
-                let decoded = String::from_utf8(decode_component(value))
-                    .map_err(|_| Malformed::InvalidCredential)?;
-                if region_set.replace(decoded).is_some() {
-                    return Err(Malformed::Repeated {
-                        name: X_AMZ_REGION_SET_PARAM,
-                    });
-                }
+                region_sets.push(value);
             }
             if let Some(i) = names.iter().position(|n| *n == name) {
                 let decoded = String::from_utf8(decode_component(value))
@@ -192,10 +188,22 @@ impl Authentication {
             value.ok_or(Malformed::MissingComponent { name })
         };
         let kind = Kind::from_name(&required(algorithm, "X-Amz-Algorithm")?)?;
-        if kind == Kind::SigV4 {
-            // An ordinary parameter of a SigV4 URL.
-            region_set = None;
-        }
+        let region_set = match kind {
+            Kind::SigV4 => None,
+            #[cfg(feature = "sigv4a")]
+            Kind::SigV4a => match region_sets[..] {
+                [] => None,
+                [raw] => Some(
+                    String::from_utf8(decode_component(raw))
+                        .map_err(|_| Malformed::InvalidCredential)?,
+                ),
+                _ => {
+                    return Err(Malformed::Repeated {
+                        name: X_AMZ_REGION_SET_PARAM,
+                    })
+                }
+            },
+        };
         let credential = required(credential, "X-Amz-Credential")?;
         let time = Timestamp::parse_amz_date(&required(date, "X-Amz-Date")?)
             .ok_or(Malformed::InvalidDate)?;
@@ -450,6 +458,16 @@ mod tests {
                 name: "X-Amz-Region-Set"
             }
         );
+
+        // In a SigV4 URL the parameter is the caller's own, even repeated.
+        let v4 = "X-Amz-Region-Set=a&X-Amz-Region-Set=b&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600&X-Amz-Signature=e93c787ed7f371d5c6b165c1b38ede9550f4dce4144713e844b25b7192d3865d";
+        let a = Authentication::from_request(&HeaderMap::new(), Some(v4), true).unwrap();
+        assert!(matches!(a.scheme, Scheme::Hmac { .. }));
+        assert!(a
+            .presigned
+            .unwrap()
+            .signed_query
+            .starts_with("X-Amz-Region-Set=a&X-Amz-Region-Set=b&"));
     }
 
     #[test]
