@@ -90,6 +90,16 @@ pub enum Error {
         /// What the request's scope says.
         found: String,
     },
+    /// A SigV4a request's region set (`X-Amz-Region-Set`) does not include
+    /// the verifier's region.
+    #[cfg(feature = "sigv4a")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sigv4a")))]
+    RegionNotInSet {
+        /// The verifier's region.
+        region: String,
+        /// The request's region set.
+        region_set: String,
+    },
     /// The request's signing time is further from the verifier's clock than
     /// the allowed skew.
     ClockSkew {
@@ -133,7 +143,8 @@ pub enum Malformed {
         /// The header or parameter.
         name: &'static str,
     },
-    /// An algorithm other than `AWS4-HMAC-SHA256`.
+    /// An algorithm other than `AWS4-HMAC-SHA256` (or, with the `sigv4a`
+    /// feature, `AWS4-ECDSA-P256-SHA256`).
     UnknownAlgorithm,
     /// A component (`Credential`, `SignedHeaders`, `Signature`, or a
     /// presigned parameter) is missing.
@@ -144,7 +155,8 @@ pub enum Malformed {
     /// A component appears twice in the `Authorization` header, or one is
     /// unknown.
     UnexpectedComponent,
-    /// The credential is not `AKID/YYYYMMDD/region/service/aws4_request`.
+    /// The credential is not `AKID/YYYYMMDD/region/service/aws4_request`
+    /// (SigV4a: `AKID/YYYYMMDD/service/aws4_request`).
     InvalidCredential,
     /// The signing time (`X-Amz-Date`, or `Date`) is missing or not a valid
     /// `YYYYMMDDTHHMMSSZ` (IMF-fixdate for `Date`).
@@ -160,10 +172,16 @@ pub enum Malformed {
         /// The header's name.
         name: String,
     },
-    /// The signature is not 64 lowercase hex digits.
+    /// The signature is not 64 lowercase hex digits (SigV4a: not the
+    /// lowercase hex of a DER-encoded ECDSA signature).
     InvalidSignature,
     /// `X-Amz-Expires` is not a whole number of seconds from 1 to 604800.
     InvalidExpires,
+    /// A SigV4a request's `x-amz-region-set` header is missing from its
+    /// signed headers.
+    #[cfg(feature = "sigv4a")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sigv4a")))]
+    RegionSetNotSigned,
 }
 
 impl fmt::Display for Error {
@@ -229,6 +247,12 @@ impl fmt::Display for Error {
                 "the credential scope's {field} is `{found}` but this endpoint expects \
                  `{expected}`: sign for `{expected}`"
             ),
+            #[cfg(feature = "sigv4a")]
+            Error::RegionNotInSet { region, region_set } => write!(
+                f,
+                "the SigV4a region set `{region_set}` does not include this endpoint's \
+                 region `{region}`: sign for a region set that includes it (or `*`)"
+            ),
             Error::ClockSkew { signed_at, now } => {
                 let (later, earlier) = match signed_at > now {
                     true => (signed_at, now),
@@ -279,14 +303,19 @@ impl fmt::Display for Malformed {
                 f.write_str("no Authorization header and no X-Amz-Algorithm query parameter")
             }
             Malformed::Repeated { name } => write!(f, "`{name}` is given more than once"),
-            Malformed::UnknownAlgorithm => f.write_str("the algorithm is not AWS4-HMAC-SHA256"),
+            Malformed::UnknownAlgorithm => f.write_str(if cfg!(feature = "sigv4a") {
+                "the algorithm is neither AWS4-HMAC-SHA256 nor AWS4-ECDSA-P256-SHA256"
+            } else {
+                "the algorithm is not AWS4-HMAC-SHA256"
+            }),
             Malformed::MissingComponent { name } => write!(f, "`{name}` is missing"),
             Malformed::UnexpectedComponent => f.write_str(
                 "the Authorization header has a repeated or unknown component \
                  (expected Credential, SignedHeaders, Signature)",
             ),
             Malformed::InvalidCredential => f.write_str(
-                "the credential is not ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request",
+                "the credential is not ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request \
+                 (SigV4a: ACCESS_KEY_ID/YYYYMMDD/SERVICE/aws4_request)",
             ),
             Malformed::InvalidDate => f.write_str(
                 "the signing time is missing or invalid (X-Amz-Date must be YYYYMMDDTHHMMSSZ)",
@@ -301,11 +330,16 @@ impl fmt::Display for Malformed {
             Malformed::SignedHeaderMissing { name } => {
                 write!(f, "signed header `{name}` is not on the request")
             }
-            Malformed::InvalidSignature => {
-                f.write_str("the signature must be 64 lowercase hex digits")
-            }
+            Malformed::InvalidSignature => f.write_str(
+                "the signature must be 64 lowercase hex digits (SigV4a: the lowercase hex \
+                 of a DER-encoded ECDSA signature)",
+            ),
             Malformed::InvalidExpires => {
                 f.write_str("X-Amz-Expires must be a whole number of seconds from 1 to 604800")
+            }
+            #[cfg(feature = "sigv4a")]
+            Malformed::RegionSetNotSigned => {
+                f.write_str("`x-amz-region-set` must be among the signed headers")
             }
         }
     }

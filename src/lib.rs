@@ -72,6 +72,18 @@
 //! - **No panics on input.** Anything wrong with the request or the
 //!   credentials is an [`Error`] that says what to fix.
 //!
+//! # SigV4a
+//!
+//! With the `sigv4a` feature, `SigV4aSigner` signs with
+//! `AWS4-ECDSA-P256-SHA256`: the same canonical request plus a signed
+//! `X-Amz-Region-Set`, a scope without a region
+//! (`20150830/service/aws4_request`), and an ECDSA P-256 signature by a key
+//! pair derived from the credentials. One signature is then valid in every
+//! region of the set, which is what S3 Multi-Region Access Points,
+//! EventBridge global endpoints and CloudFront-fronted APIs need. The
+//! [`Verifier`] accepts such requests when the feature is on. The feature adds
+//! RustCrypto's `p256` (ECDSA only).
+//!
 //! # The public interface
 //!
 //! - [`Credentials`]: access key id, secret key, optional session token.
@@ -85,6 +97,8 @@
 //! - [`SigningOutput`]: the intermediate results, for debugging.
 //! - [`Verifier`]: the server side; checks incoming signed requests, finding
 //!   secrets through a [`CredentialsLookup`].
+//! - `SigV4aSigner` (feature `sigv4a`): SigV4a, one ECDSA signature for a
+//!   set of regions; see [below](#sigv4a).
 //! - [`Error`]: everything that can go wrong.
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
@@ -105,6 +119,9 @@ mod signer;
 mod api_gateway;
 mod verify;
 
+#[cfg(feature = "sigv4a")]
+mod sigv4a;
+
 pub use api_gateway::{ApiGatewaySigner, API_GATEWAY_UNSIGNED_HEADERS, EXECUTE_API};
 pub use credentials::Credentials;
 pub use error::{Error, Malformed};
@@ -112,6 +129,9 @@ pub use payload::{Payload, PayloadHasher, SignableBody};
 pub use settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
 pub use signer::{Signer, SigningOutput, DEFAULT_UNSIGNED_HEADERS, MAX_PRESIGN_EXPIRY};
 pub use verify::{CredentialsLookup, VerifiedRequest, Verifier, DEFAULT_CLOCK_SKEW};
+
+#[cfg(feature = "sigv4a")]
+pub use sigv4a::SigV4aSigner;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -16,6 +16,8 @@ use crate::credentials::Credentials;
 use crate::payload::{Payload, SignableBody};
 use crate::settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
 use crate::signing_key::{SigningKey, SigningKeyCache};
+#[cfg(feature = "sigv4a")]
+use crate::sigv4a;
 use crate::string_to_sign::{string_to_sign, write_scope, ALGORITHM};
 use crate::timestamp::Timestamp;
 use crate::Error;
@@ -26,6 +28,8 @@ pub(crate) const X_AMZ_DATE: HeaderName = HeaderName::from_static("x-amz-date");
 pub(crate) const X_AMZ_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-amz-security-token");
 /// `x-amz-content-sha256`: the payload hash.
 pub(crate) const X_AMZ_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-amz-content-sha256");
+/// `x-amz-region-set`: the regions a SigV4a signature is valid in.
+pub(crate) const X_AMZ_REGION_SET: HeaderName = HeaderName::from_static("x-amz-region-set");
 /// `x-amzn-trace-id`: X-Ray's trace header, rewritten by AWS's front ends.
 pub(crate) const X_AMZN_TRACE_ID: HeaderName = HeaderName::from_static("x-amzn-trace-id");
 
@@ -52,6 +56,8 @@ const X_AMZ_EXPIRES_PARAM: &str = "X-Amz-Expires";
 const X_AMZ_SIGNED_HEADERS_PARAM: &str = "X-Amz-SignedHeaders";
 const X_AMZ_SECURITY_TOKEN_PARAM: &str = "X-Amz-Security-Token";
 const X_AMZ_SIGNATURE_PARAM: &str = "X-Amz-Signature";
+/// SigV4a only.
+pub(crate) const X_AMZ_REGION_SET_PARAM: &str = "X-Amz-Region-Set";
 const PRESIGN_PARAMS: [&str; 7] = [
     X_AMZ_ALGORITHM_PARAM,
     X_AMZ_CREDENTIAL_PARAM,
@@ -100,10 +106,35 @@ pub const MAX_PRESIGN_EXPIRY: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 #[derive(Clone)]
 pub struct Signer {
     credentials: Credentials,
+    /// The region; for SigV4a, the region set.
     region: Arc<str>,
     service: Arc<str>,
     settings: Settings,
     keys: Arc<SigningKeyCache>,
+    algorithm: Algorithm,
+}
+
+/// Which algorithm signs: SigV4's HMAC (the region is in the scope, and the
+/// key in `Signer::keys`), or SigV4a's ECDSA (no region in the scope; the
+/// region set is sent as `X-Amz-Region-Set`).
+#[derive(Clone, Default)]
+pub(crate) enum Algorithm {
+    /// `AWS4-HMAC-SHA256`.
+    #[default]
+    HmacSha256,
+    /// `AWS4-ECDSA-P256-SHA256`, with the key pair derived on first use.
+    #[cfg(feature = "sigv4a")]
+    EcdsaP256(Arc<sigv4a::SigningKeyCell>),
+}
+
+impl Algorithm {
+    fn name(&self) -> &'static str {
+        match self {
+            Algorithm::HmacSha256 => ALGORITHM,
+            #[cfg(feature = "sigv4a")]
+            Algorithm::EcdsaP256(_) => sigv4a::ALGORITHM,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -156,6 +187,7 @@ impl Signer {
             service: Arc::from(service.into()),
             settings: Settings::default(),
             keys: Arc::default(),
+            algorithm: Algorithm::default(),
         }
     }
 
@@ -275,6 +307,23 @@ impl Signer {
         self
     }
 
+    /// Sets the algorithm (SigV4a signers are `Signer`s with the region set
+    /// in place of the region).
+    #[cfg(feature = "sigv4a")]
+    pub(crate) fn algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.algorithm = algorithm;
+        self
+    }
+
+    /// The region set, for a SigV4a signer.
+    fn region_set(&self) -> Option<&str> {
+        match self.algorithm {
+            Algorithm::HmacSha256 => None,
+            #[cfg(feature = "sigv4a")]
+            Algorithm::EcdsaP256(_) => Some(&self.region),
+        }
+    }
+
     /// Sets which header carries the signing time.
     pub(crate) fn date_header(mut self, rule: DateHeader) -> Self {
         self.settings.date_header = rule;
@@ -375,6 +424,7 @@ impl Signer {
         let token = self.session_token()?;
         let signed_token =
             token.filter(|_| self.settings.session_token == SessionTokenMode::Signed);
+        let region_set = self.region_set();
 
         let use_date = self.settings.date_header == DateHeader::DateIfPresent
             && req.headers().contains_key(DATE);
@@ -384,6 +434,7 @@ impl Signer {
                 || *name == X_AMZ_SECURITY_TOKEN
                 || (use_date && *name == DATE)
                 || (add_content_sha256 && *name == X_AMZ_CONTENT_SHA256)
+                || (region_set.is_some() && *name == X_AMZ_REGION_SET)
         };
         let mut headers = HeaderSet::from_request(req.headers(), |name| {
             replaced(name) || self.is_unsigned(name)
@@ -401,6 +452,9 @@ impl Signer {
         if add_content_sha256 {
             headers.add("x-amz-content-sha256", &payload_hash);
         }
+        if let Some(set) = region_set {
+            headers.add("x-amz-region-set", set);
+        }
         headers.sort();
 
         let mut signed_headers = String::new();
@@ -417,7 +471,8 @@ impl Signer {
             &payload_hash,
         )?;
         let authorization = format!(
-            "{ALGORITHM} Credential={}/{scope}, SignedHeaders={}, Signature={}",
+            "{} Credential={}/{scope}, SignedHeaders={}, Signature={}",
+            self.algorithm.name(),
             self.credentials.access_key_id(),
             output.signed_headers,
             output.signature
@@ -436,6 +491,12 @@ impl Signer {
         };
         let date = HeaderValue::try_from(http_date.as_deref().unwrap_or(t.amz_date()))
             .map_err(|_| Error::InvalidTime)?;
+        let region_set_value = region_set
+            .map(HeaderValue::try_from)
+            .transpose()
+            .map_err(|_| Error::InvalidScope {
+                field: "region set",
+            })?;
 
         // Nothing below can fail: the request changes only on success.
         let map = req.headers_mut();
@@ -457,6 +518,9 @@ impl Signer {
         };
         if let Some(hash) = content_sha256 {
             map.insert(X_AMZ_CONTENT_SHA256, hash);
+        }
+        if let Some(set) = region_set_value {
+            map.insert(X_AMZ_REGION_SET, set);
         }
         map.insert(AUTHORIZATION, authorization);
         Ok(output)
@@ -529,10 +593,12 @@ impl Signer {
         // The signer owns these; a caller's (or an earlier signature's) are
         // dropped rather than signed.
         let owns_content_sha256 = self.settings.content_sha256 == ContentSha256Header::Signed;
+        let region_set = self.region_set();
         let replaced = |name: &HeaderName| {
             *name == X_AMZ_DATE
                 || *name == X_AMZ_SECURITY_TOKEN
                 || (owns_content_sha256 && *name == X_AMZ_CONTENT_SHA256)
+                || (region_set.is_some() && *name == X_AMZ_REGION_SET)
         };
         let mut headers = HeaderSet::from_request(req.headers(), |name| {
             replaced(name) || self.is_unsigned(name)
@@ -550,7 +616,9 @@ impl Signer {
         let mut query = String::new();
         for piece in req.uri().query().unwrap_or("").split('&') {
             let name = piece.split_once('=').map_or(piece, |(name, _)| name);
-            if !piece.is_empty() && !PRESIGN_PARAMS.contains(&name) {
+            let owned = PRESIGN_PARAMS.contains(&name)
+                || (region_set.is_some() && name == X_AMZ_REGION_SET_PARAM);
+            if !piece.is_empty() && !owned {
                 query.push_str(piece);
                 query.push('&');
             }
@@ -558,7 +626,7 @@ impl Signer {
         let credential = format!("{}/{scope}", self.credentials.access_key_id());
         let expires = expires_in.as_secs().to_string();
         let mut params = vec![
-            (X_AMZ_ALGORITHM_PARAM, ALGORITHM),
+            (X_AMZ_ALGORITHM_PARAM, self.algorithm.name()),
             (X_AMZ_CREDENTIAL_PARAM, credential.as_str()),
             (X_AMZ_DATE_PARAM, t.amz_date()),
             (X_AMZ_EXPIRES_PARAM, expires.as_str()),
@@ -566,6 +634,9 @@ impl Signer {
         ];
         if let (Some(token), SessionTokenMode::Signed) = (token, self.settings.session_token) {
             params.push((X_AMZ_SECURITY_TOKEN_PARAM, token));
+        }
+        if let Some(set) = region_set {
+            params.push((X_AMZ_REGION_SET_PARAM, set));
         }
         push_params(&mut query, &params);
 
@@ -606,6 +677,9 @@ impl Signer {
         if owns_content_sha256 {
             map.remove(X_AMZ_CONTENT_SHA256);
         }
+        if region_set.is_some() {
+            map.remove(X_AMZ_REGION_SET);
+        }
         if let Host::Derived { value, send: true } = host {
             map.insert(HOST, value);
         }
@@ -638,16 +712,22 @@ impl Signer {
                 path_normalization: self.settings.path_normalization,
             },
         )?;
-        let string_to_sign = string_to_sign(t, scope, &canonical_request);
-        let key = self.keys.get_or_derive(t.date(), || {
-            SigningKey::derive(
-                self.credentials.secret_access_key(),
-                t.date(),
-                &self.region,
-                &self.service,
-            )
-        });
-        let signature = hex::encode(key.sign(string_to_sign.as_bytes()));
+        let string_to_sign = string_to_sign(self.algorithm.name(), t, scope, &canonical_request);
+        let signature = match &self.algorithm {
+            Algorithm::HmacSha256 => {
+                let key = self.keys.get_or_derive(t.date(), || {
+                    SigningKey::derive(
+                        self.credentials.secret_access_key(),
+                        t.date(),
+                        &self.region,
+                        &self.service,
+                    )
+                });
+                hex::encode(key.sign(string_to_sign.as_bytes()))
+            }
+            #[cfg(feature = "sigv4a")]
+            Algorithm::EcdsaP256(key) => key.sign(&self.credentials, string_to_sign.as_bytes())?,
+        };
         Ok(SigningOutput {
             canonical_request,
             string_to_sign,
@@ -658,7 +738,11 @@ impl Signer {
 
     fn scope(&self, t: &Timestamp) -> String {
         let mut scope = String::with_capacity(64);
-        write_scope(&mut scope, t.date(), &self.region, &self.service);
+        match self.algorithm {
+            Algorithm::HmacSha256 => write_scope(&mut scope, t.date(), &self.region, &self.service),
+            #[cfg(feature = "sigv4a")]
+            Algorithm::EcdsaP256(_) => sigv4a::write_scope(&mut scope, t.date(), &self.service),
+        }
         scope
     }
 
@@ -672,8 +756,17 @@ impl Signer {
     fn check_scope(&self) -> Result<(), Error> {
         let scope_part =
             |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && b != b'/');
-        if !scope_part(&self.region) {
-            return Err(Error::InvalidScope { field: "region" });
+        match self.algorithm {
+            Algorithm::HmacSha256 if !scope_part(&self.region) => {
+                return Err(Error::InvalidScope { field: "region" });
+            }
+            #[cfg(feature = "sigv4a")]
+            Algorithm::EcdsaP256(_) if !sigv4a::region_set::is_valid(&self.region) => {
+                return Err(Error::InvalidScope {
+                    field: "region set",
+                });
+            }
+            _ => {}
         }
         if !scope_part(&self.service) {
             return Err(Error::InvalidScope { field: "service" });
@@ -835,7 +928,8 @@ impl SigningOutput {
         &self.string_to_sign
     }
 
-    /// The signature: 64 lowercase hex digits.
+    /// The signature in lowercase hex: 64 digits (an HMAC-SHA256) for SigV4;
+    /// for SigV4a, a DER-encoded ECDSA signature (usually 140 to 144 digits).
     ///
     /// ```
     /// # use std::time::SystemTime;

@@ -7,6 +7,8 @@
 //! hex(SHA-256(canonical request))
 //! ```
 //! (AWS General Reference, *Create a string to sign for Signature Version 4*.)
+//! SigV4a has the same four lines with its own algorithm name and a scope
+//! without the region (see `sigv4a`).
 
 use sha2::{Digest, Sha256};
 
@@ -30,14 +32,20 @@ pub(crate) fn write_scope(out: &mut String, date: &str, region: &str, service: &
     out.push_str(TERMINATOR);
 }
 
-/// The string to sign for `canonical_request` at time `t` in `scope`.
-pub(crate) fn string_to_sign(t: &Timestamp, scope: &str, canonical_request: &str) -> String {
+/// The string to sign for `canonical_request` with `algorithm` at time `t`
+/// in `scope`.
+pub(crate) fn string_to_sign(
+    algorithm: &str,
+    t: &Timestamp,
+    scope: &str,
+    canonical_request: &str,
+) -> String {
     let mut hash_hex = [0u8; 64];
     let digest: [u8; 32] = Sha256::digest(canonical_request.as_bytes()).into();
     // 32 bytes always fit 64 hex digits.
     let _ = hex::encode_to_slice(digest, &mut hash_hex);
-    let mut out = String::with_capacity(ALGORITHM.len() + 16 + scope.len() + 64 + 3);
-    out.push_str(ALGORITHM);
+    let mut out = String::with_capacity(algorithm.len() + 16 + scope.len() + 64 + 3);
+    out.push_str(algorithm);
     out.push('\n');
     out.push_str(t.amz_date());
     out.push('\n');
@@ -62,7 +70,7 @@ mod tests {
         write_scope(&mut scope, t.date(), "us-east-1", "service");
         assert_eq!(scope, "20150830/us-east-1/service/aws4_request");
         assert_eq!(
-            string_to_sign(&t, &scope, creq),
+            string_to_sign(ALGORITHM, &t, &scope, creq),
             "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\nbb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63"
         );
     }

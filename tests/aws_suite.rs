@@ -24,9 +24,7 @@
 //!   (`20210511T154045Z`) and only the files that exist are compared.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Duration, SystemTime};
+use std::path::Path;
 
 use http_sigv4::{
     ContentSha256Header, Credentials, PathNormalization, SessionTokenMode, Signer, UriEncoding,
@@ -35,183 +33,14 @@ use http_sigv4::{
 
 mod common;
 use common::parse_time;
-
-const SUITE_ENV: &str = "SIGV4_TEST_SUITE";
+use common::suite::{
+    case_folders, context, header_multiset, parse_request, query_multiset, read, suite_root,
+    to_http, Context,
+};
 
 /// Cases whose request line was percent-encoded by the suite's copier, not
 /// by AWS: sign them as if the raw bytes were on the line.
 const PRE_ENCODED_RAW_PATHS: &[&str] = &["get-space-normalized"];
-
-fn suite_root() -> PathBuf {
-    if let Some(dir) = std::env::var_os(SUITE_ENV) {
-        let dir = PathBuf::from(dir);
-        assert!(
-            dir.join("v4").is_dir(),
-            "{SUITE_ENV}={} has no v4/ folder",
-            dir.display()
-        );
-        return dir;
-    }
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let shared = manifest.join("../shared/test-suites/aws-signing-test-suite");
-    if shared.join("v4").is_dir() {
-        return shared;
-    }
-    if let Some(dir) = aws_sigv4_package_suite() {
-        return dir;
-    }
-    panic!(
-        "AWS SigV4 test suite not found: set {SUITE_ENV} to an aws-signing-test-suite folder, \
-         put ../shared/test-suites beside the crate, or let cargo fetch the aws-sigv4 dev-dependency"
-    );
-}
-
-/// The `aws-signing-test-suite/` folder inside the `aws-sigv4` package.
-fn aws_sigv4_package_suite() -> Option<PathBuf> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .args(["metadata", "--format-version", "1"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .ok()?;
-    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
-    meta["packages"].as_array()?.iter().find_map(|p| {
-        if p["name"] != "aws-sigv4" {
-            return None;
-        }
-        let manifest = PathBuf::from(p["manifest_path"].as_str()?);
-        let dir = manifest.parent()?.join("aws-signing-test-suite");
-        dir.join("v4").is_dir().then_some(dir)
-    })
-}
-
-/// A request as written in a suite file.
-#[derive(Debug, Clone)]
-struct RawRequest {
-    method: String,
-    target: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-fn parse_request(text: &str) -> RawRequest {
-    let text = text.replace("\r\n", "\n");
-    let (head, body) = match text.split_once("\n\n") {
-        Some((head, body)) => (head, body),
-        None => (text.trim_end_matches('\n'), ""),
-    };
-    let mut lines = head.lines();
-    let request_line = lines.next().expect("request line");
-    let (method, rest) = request_line.split_once(' ').expect("method");
-    let target = rest.strip_suffix(" HTTP/1.1").unwrap_or(rest);
-    let mut headers: Vec<(String, String)> = Vec::new();
-    for line in lines {
-        if line.starts_with([' ', '\t']) {
-            let (_, value) = headers.last_mut().expect("continuation after a header");
-            value.push(' ');
-            value.push_str(line.trim_start());
-        } else {
-            let (name, value) = line.split_once(':').expect("name:value");
-            headers.push((name.to_string(), value.to_string()));
-        }
-    }
-    RawRequest {
-        method: method.to_string(),
-        target: target.to_string(),
-        headers,
-        body: body.as_bytes().to_vec(),
-    }
-}
-
-/// Percent-encodes the bytes of a request target that `http::Uri` refuses.
-/// Returns the target and whether anything was encoded.
-fn uri_safe_target(target: &str) -> (String, bool) {
-    let mut out = String::new();
-    let mut changed = false;
-    for b in target.bytes() {
-        if b == b' ' || !b.is_ascii() {
-            out.push_str(&format!("%{b:02X}"));
-            changed = true;
-        } else {
-            out.push(b as char);
-        }
-    }
-    (out, changed)
-}
-
-fn to_http(raw: &RawRequest) -> (http::Request<Vec<u8>>, bool) {
-    let (target, encoded) = uri_safe_target(&raw.target);
-    let mut builder = http::Request::builder()
-        .method(raw.method.as_str())
-        .uri(target);
-    for (name, value) in &raw.headers {
-        builder = builder.header(name.as_str(), value.as_str());
-    }
-    (
-        builder.body(raw.body.clone()).expect("valid request"),
-        encoded,
-    )
-}
-
-/// Headers as a sorted list of (lowercase name, trimmed value).
-fn header_multiset(headers: &http::HeaderMap) -> Vec<(String, String)> {
-    let mut out: Vec<_> = headers
-        .iter()
-        .map(|(n, v)| {
-            (
-                n.as_str().to_string(),
-                v.to_str().expect("ASCII").trim().to_string(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-fn query_multiset(target: &str) -> Vec<String> {
-    let mut pieces: Vec<String> = target
-        .split_once('?')
-        .map(|(_, q)| q.split('&').map(str::to_string).collect())
-        .unwrap_or_default();
-    pieces.sort();
-    pieces
-}
-
-fn read(dir: &Path, file: &str) -> String {
-    let path = dir.join(file);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-struct Context {
-    creds: Credentials,
-    region: String,
-    service: String,
-    time: SystemTime,
-    expires: Duration,
-    normalize: bool,
-    sign_body: bool,
-    omit_session_token: bool,
-}
-
-fn context(dir: &Path) -> Context {
-    let json: serde_json::Value =
-        serde_json::from_str(&read(dir, "context.json")).expect("context.json");
-    let c = &json["credentials"];
-    Context {
-        creds: Credentials::new(
-            c["access_key_id"].as_str().expect("access_key_id"),
-            c["secret_access_key"].as_str().expect("secret_access_key"),
-            c["token"].as_str(),
-        ),
-        region: json["region"].as_str().expect("region").into(),
-        service: json["service"].as_str().expect("service").into(),
-        time: parse_time(json["timestamp"].as_str().expect("timestamp")),
-        expires: Duration::from_secs(json["expiration_in_seconds"].as_u64().unwrap_or(3600)),
-        normalize: json["normalize"].as_bool().unwrap_or(true),
-        sign_body: json["sign_body"].as_bool().unwrap_or(false),
-        omit_session_token: json["omit_session_token"].as_bool().unwrap_or(false),
-    }
-}
 
 fn signer_for(ctx: &Context, single_encoding: bool) -> Signer {
     let mut signer = Signer::new(ctx.creds.clone(), ctx.region.clone(), ctx.service.clone());
@@ -264,7 +93,7 @@ fn verify_expected(
 
 /// Runs one new-format case (with `context.json`) in both forms.
 fn run_case(name: &str) {
-    let dir = suite_root().join("v4").join(name);
+    let dir = suite_root("v4").join("v4").join(name);
     if !dir.join("context.json").exists() {
         return run_old_format_case(name, &dir);
     }
@@ -456,19 +285,7 @@ suite_cases! {
 
 #[test]
 fn every_case_folder_is_listed() {
-    let v4 = suite_root().join("v4");
-    let mut on_disk: Vec<String> = std::fs::read_dir(&v4)
-        .unwrap_or_else(|e| panic!("{}: {e}", v4.display()))
-        .filter_map(|entry| {
-            let entry = entry.ok()?;
-            entry
-                .file_type()
-                .ok()?
-                .is_dir()
-                .then(|| entry.file_name().to_string_lossy().into_owned())
-        })
-        .collect();
-    on_disk.sort();
+    let on_disk = case_folders("v4");
     let mut listed: Vec<String> = CASES.iter().map(|s| s.to_string()).collect();
     listed.sort();
     assert_eq!(

@@ -1,6 +1,7 @@
 //! Sign → verify → tamper, on generated requests: whatever `Signer` or
-//! `ApiGatewaySigner` signs, `Verifier` accepts; changing any signed part
-//! (method, path, query, a signed header, the body) makes it reject.
+//! `ApiGatewaySigner` (or, with the `sigv4a` feature, `SigV4aSigner`) signs,
+//! `Verifier` accepts; changing any signed part (method, path, query, a
+//! signed header, the body) makes it reject.
 
 use std::time::Duration;
 
@@ -73,7 +74,15 @@ enum Mode {
     Presign,
     ApiGatewayHeader,
     ApiGatewayPresign,
+    #[cfg(feature = "sigv4a")]
+    SigV4aHeader,
+    #[cfg(feature = "sigv4a")]
+    SigV4aPresign,
 }
+
+/// The region set SigV4a requests are signed for: it includes [`REGION`].
+#[cfg(feature = "sigv4a")]
+const REGION_SET: &str = "eu-west-1,us-*";
 
 #[derive(Debug, Clone, Copy)]
 enum Tamper {
@@ -110,6 +119,10 @@ fn case() -> impl Strategy<Value = Case> {
         Mode::Presign,
         Mode::ApiGatewayHeader,
         Mode::ApiGatewayPresign,
+        #[cfg(feature = "sigv4a")]
+        Mode::SigV4aHeader,
+        #[cfg(feature = "sigv4a")]
+        Mode::SigV4aPresign,
     ]);
     let tamper = prop::sample::select(vec![
         Tamper::Method,
@@ -181,6 +194,12 @@ fn sign(case: &Case, req: &mut Request<Vec<u8>>) -> Result<(), Error> {
         Mode::ApiGatewayPresign => {
             ApiGatewaySigner::new(creds, REGION).presign_at(req, expires, suite_time())
         }
+        #[cfg(feature = "sigv4a")]
+        Mode::SigV4aHeader => http_sigv4::SigV4aSigner::new(creds, REGION_SET, "execute-api")
+            .sign_at(req, suite_time()),
+        #[cfg(feature = "sigv4a")]
+        Mode::SigV4aPresign => http_sigv4::SigV4aSigner::new(creds, REGION_SET, "execute-api")
+            .presign_at(req, expires, suite_time()),
     }
     .map(|_| ())
 }
@@ -411,4 +430,70 @@ fn signed_headers_that_are_absent_are_malformed() {
             }
         ))
     );
+}
+
+/// SigV4a: the verifier's region must be in the signed region set, and the
+/// signature must come from the key pair of the looked-up secret.
+#[cfg(feature = "sigv4a")]
+#[test]
+fn sigv4a_region_sets_and_keys() {
+    use http_sigv4::SigV4aSigner;
+
+    let creds = Credentials::new("AKIDEXAMPLE", "SECRET", None::<String>);
+    let lookup = {
+        let creds = creds.clone();
+        move |_: &str| Some(creds.clone())
+    };
+    let sign = |set: &str| {
+        let mut req = Request::get("https://h/a?b=1").body(Vec::new()).unwrap();
+        SigV4aSigner::new(creds.clone(), set, "s3")
+            .sign_at(&mut req, suite_time())
+            .unwrap();
+        req
+    };
+    for (set, region, accepted) in [
+        ("us-east-1", "us-east-1", true),
+        ("*", "ap-south-2", true),
+        ("eu-west-1,us-east-1", "us-east-1", true),
+        ("us-*", "us-west-2", true),
+        ("us-*", "eu-west-1", false),
+        ("us-east-1", "us-east-2", false),
+    ] {
+        let verifier = Verifier::new(lookup.clone(), region, "s3");
+        let result = verifier.verify_at(&sign(set), suite_time());
+        match accepted {
+            true => assert!(result.is_ok(), "{set} / {region}: {result:?}"),
+            false => assert_eq!(
+                result,
+                Err(Error::RegionNotInSet {
+                    region: region.into(),
+                    region_set: set.into()
+                }),
+                "{set} / {region}"
+            ),
+        }
+    }
+
+    // Signed with another secret for the same access key id.
+    let other = Credentials::new("AKIDEXAMPLE", "OTHER", None::<String>);
+    let verifier = Verifier::new(move |_: &str| Some(other.clone()), REGION, "s3");
+    match verifier.verify_at(&sign("*"), suite_time()) {
+        Err(Error::SignatureMismatch { string_to_sign, .. }) => assert!(
+            string_to_sign.starts_with(
+                "AWS4-ECDSA-P256-SHA256\n20150830T123600Z\n20150830/s3/aws4_request\n"
+            ),
+            "{string_to_sign}"
+        ),
+        other => panic!("expected SignatureMismatch, got {other:?}"),
+    }
+
+    // A SigV4 verifier's service check applies to SigV4a too.
+    let verifier = Verifier::new(lookup, REGION, "execute-api");
+    assert!(matches!(
+        verifier.verify_at(&sign("*"), suite_time()),
+        Err(Error::ScopeMismatch {
+            field: "service",
+            ..
+        })
+    ));
 }

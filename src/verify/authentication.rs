@@ -5,12 +5,19 @@
 //! Authorization: AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service/aws4_request,
 //!                SignedHeaders=host;x-amz-date, Signature=<64 hex digits>
 //! ```
+//! SigV4a (feature `sigv4a`): `AWS4-ECDSA-P256-SHA256`, a credential without
+//! the region, the region set in a signed `X-Amz-Region-Set` header (or query
+//! parameter), and the hex of a DER-encoded ECDSA signature.
 
 use http::header::{HeaderMap, AUTHORIZATION, DATE};
 
 use crate::canonical::query::decode_component;
 use crate::error::Malformed;
 use crate::signer::{X_AMZ_DATE, X_AMZ_SECURITY_TOKEN};
+#[cfg(feature = "sigv4a")]
+use crate::signer::{X_AMZ_REGION_SET, X_AMZ_REGION_SET_PARAM};
+#[cfg(feature = "sigv4a")]
+use crate::sigv4a;
 use crate::string_to_sign::{ALGORITHM, TERMINATOR};
 use crate::timestamp::Timestamp;
 
@@ -20,15 +27,48 @@ pub(crate) struct Authentication {
     pub(crate) access_key_id: String,
     /// `YYYYMMDD` of the credential scope.
     pub(crate) scope_date: String,
-    pub(crate) region: String,
     pub(crate) service: String,
     /// Sorted, lowercase, as the request lists them.
     pub(crate) signed_headers: Vec<String>,
-    pub(crate) signature: [u8; 32],
+    /// The algorithm, with its region (set) and signature.
+    pub(crate) scheme: Scheme,
     pub(crate) time: Timestamp,
     pub(crate) session_token: Option<String>,
     /// Presigned requests only.
     pub(crate) presigned: Option<Presigned>,
+}
+
+/// What depends on the algorithm.
+#[derive(Debug)]
+pub(crate) enum Scheme {
+    /// SigV4: the scope names one region; the signature is an HMAC-SHA256.
+    Hmac { region: String, signature: [u8; 32] },
+    /// SigV4a: `X-Amz-Region-Set` lists the regions; the signature is a
+    /// DER-encoded ECDSA P-256 signature.
+    #[cfg(feature = "sigv4a")]
+    Ecdsa {
+        region_set: String,
+        signature: Vec<u8>,
+    },
+}
+
+/// The algorithms a request may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    SigV4,
+    #[cfg(feature = "sigv4a")]
+    SigV4a,
+}
+
+impl Kind {
+    fn from_name(algorithm: &str) -> Result<Self, Malformed> {
+        match algorithm {
+            ALGORITHM => Ok(Kind::SigV4),
+            #[cfg(feature = "sigv4a")]
+            sigv4a::ALGORITHM => Ok(Kind::SigV4a),
+            _ => Err(Malformed::UnknownAlgorithm),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -65,9 +105,7 @@ impl Authentication {
 
     fn from_header(value: &str, headers: &HeaderMap) -> Result<Self, Malformed> {
         let (algorithm, components) = value.split_once(' ').unwrap_or((value, ""));
-        if algorithm != ALGORITHM {
-            return Err(Malformed::UnknownAlgorithm);
-        }
+        let kind = Kind::from_name(algorithm)?;
         let (mut credential, mut signed_headers, mut signature) = (None, None, None);
         for component in components.split(',') {
             let (name, value) = component
@@ -91,12 +129,19 @@ impl Authentication {
         let signature = signature.ok_or(Malformed::MissingComponent { name: "Signature" })?;
         let time = header_time(headers)?;
         let session_token = single_header(headers, &X_AMZ_SECURITY_TOKEN, "x-amz-security-token")?;
+        let region_set = match kind {
+            Kind::SigV4 => None,
+            #[cfg(feature = "sigv4a")]
+            Kind::SigV4a => single_header(headers, &X_AMZ_REGION_SET, "x-amz-region-set")?,
+        };
         Self::assemble(
+            kind,
             credential,
             signed_headers,
             signature,
             time,
             session_token,
+            region_set,
             None,
         )
     }
@@ -112,9 +157,16 @@ impl Authentication {
             "X-Amz-Security-Token",
         ];
         let mut values: [Option<String>; 7] = Default::default();
+        // SigV4a's, raw; in a SigV4 URL it is an ordinary parameter.
+        #[cfg(feature = "sigv4a")]
+        let mut region_sets: Vec<&str> = Vec::new();
         let mut signed_query = String::with_capacity(query.len());
         for piece in query.split('&').filter(|p| !p.is_empty()) {
             let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
+            #[cfg(feature = "sigv4a")]
+            if name == X_AMZ_REGION_SET_PARAM {
+                region_sets.push(value);
+            }
             if let Some(i) = names.iter().position(|n| *n == name) {
                 let decoded = String::from_utf8(decode_component(value))
                     .map_err(|_| Malformed::InvalidCredential)?;
@@ -135,9 +187,23 @@ impl Authentication {
         let required = |value: Option<String>, name: &'static str| {
             value.ok_or(Malformed::MissingComponent { name })
         };
-        if required(algorithm, "X-Amz-Algorithm")? != ALGORITHM {
-            return Err(Malformed::UnknownAlgorithm);
-        }
+        let kind = Kind::from_name(&required(algorithm, "X-Amz-Algorithm")?)?;
+        let region_set = match kind {
+            Kind::SigV4 => None,
+            #[cfg(feature = "sigv4a")]
+            Kind::SigV4a => match region_sets[..] {
+                [] => None,
+                [raw] => Some(
+                    String::from_utf8(decode_component(raw))
+                        .map_err(|_| Malformed::InvalidCredential)?,
+                ),
+                _ => {
+                    return Err(Malformed::Repeated {
+                        name: X_AMZ_REGION_SET_PARAM,
+                    })
+                }
+            },
+        };
         let credential = required(credential, "X-Amz-Credential")?;
         let time = Timestamp::parse_amz_date(&required(date, "X-Amz-Date")?)
             .ok_or(Malformed::InvalidDate)?;
@@ -149,11 +215,13 @@ impl Authentication {
         let signed_headers = required(signed_headers, "X-Amz-SignedHeaders")?;
         let signature = required(signature, "X-Amz-Signature")?;
         Self::assemble(
+            kind,
             &credential,
             &signed_headers,
             &signature,
             time,
             token,
+            region_set,
             Some(Presigned {
                 expires_secs,
                 signed_query,
@@ -161,20 +229,29 @@ impl Authentication {
         )
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn assemble(
+        kind: Kind,
         credential: &str,
         signed_headers: &str,
         signature: &str,
         time: Timestamp,
         session_token: Option<String>,
+        region_set: Option<String>,
         presigned: Option<Presigned>,
     ) -> Result<Self, Malformed> {
         let parts: Vec<&str> = credential.split('/').collect();
-        let [access_key_id, date, region, service, terminator] = parts[..] else {
-            return Err(Malformed::InvalidCredential);
+        let (access_key_id, date, region, service, terminator) = match (kind, &parts[..]) {
+            (Kind::SigV4, &[akid, date, region, service, terminator]) if !region.is_empty() => {
+                (akid, date, region, service, terminator)
+            }
+            #[cfg(feature = "sigv4a")]
+            (Kind::SigV4a, &[akid, date, service, terminator]) => {
+                (akid, date, "", service, terminator)
+            }
+            _ => return Err(Malformed::InvalidCredential),
         };
         if access_key_id.is_empty()
-            || region.is_empty()
             || service.is_empty()
             || terminator != TERMINATOR
             || date.len() != 8
@@ -197,20 +274,49 @@ impl Authentication {
         if !names.iter().any(|n| n == "host") {
             return Err(Malformed::HostNotSigned);
         }
-        let mut raw_signature = [0u8; 32];
         let is_lower_hex = signature
             .bytes()
             .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        if !is_lower_hex || hex::decode_to_slice(signature, &mut raw_signature).is_err() {
+        if !is_lower_hex {
             return Err(Malformed::InvalidSignature);
         }
+        let scheme = match kind {
+            Kind::SigV4 => {
+                let _ = region_set;
+                let mut raw_signature = [0u8; 32];
+                if hex::decode_to_slice(signature, &mut raw_signature).is_err() {
+                    return Err(Malformed::InvalidSignature);
+                }
+                Scheme::Hmac {
+                    region: region.to_owned(),
+                    signature: raw_signature,
+                }
+            }
+            #[cfg(feature = "sigv4a")]
+            Kind::SigV4a => {
+                let region_set = region_set.ok_or(Malformed::MissingComponent {
+                    name: X_AMZ_REGION_SET_PARAM,
+                })?;
+                if presigned.is_none() && !names.iter().any(|n| n == "x-amz-region-set") {
+                    return Err(Malformed::RegionSetNotSigned);
+                }
+                if signature.len() > 2 * sigv4a::MAX_DER_SIGNATURE_LEN {
+                    return Err(Malformed::InvalidSignature);
+                }
+                let raw_signature =
+                    hex::decode(signature).map_err(|_| Malformed::InvalidSignature)?;
+                Scheme::Ecdsa {
+                    region_set,
+                    signature: raw_signature,
+                }
+            }
+        };
         Ok(Authentication {
             access_key_id: access_key_id.to_owned(),
             scope_date: date.to_owned(),
-            region: region.to_owned(),
             service: service.to_owned(),
             signed_headers: names,
-            signature: raw_signature,
+            scheme,
             time,
             session_token,
             presigned,
@@ -276,15 +382,92 @@ mod tests {
         let a = parse(SUITE_AUTHORIZATION).unwrap();
         assert_eq!(a.access_key_id, "AKIDEXAMPLE");
         assert_eq!(
-            (a.scope_date.as_str(), a.region.as_str(), a.service.as_str()),
-            ("20150830", "us-east-1", "service")
+            (a.scope_date.as_str(), a.service.as_str()),
+            ("20150830", "service")
         );
         assert_eq!(a.signed_headers, ["host", "x-amz-date"]);
+        // The only variant without the `sigv4a` feature.
+        #[allow(irrefutable_let_patterns)]
+        let Scheme::Hmac { region, signature } = a.scheme
+        else {
+            panic!("not SigV4: {:?}", a.scheme);
+        };
+        assert_eq!(region, "us-east-1");
         assert_eq!(
-            hex::encode(a.signature),
+            hex::encode(signature),
             "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
         );
         assert!(a.presigned.is_none());
+    }
+
+    #[cfg(feature = "sigv4a")]
+    #[test]
+    fn parses_the_suite_v4a_get_vanilla_header_and_query() {
+        // aws-signing-test-suite/v4a/get-vanilla/header-signed-request.txt
+        let mut h = HeaderMap::new();
+        h.insert("host", HeaderValue::from_static("example.amazonaws.com"));
+        h.insert("x-amz-date", HeaderValue::from_static("20150830T123600Z"));
+        h.insert("x-amz-region-set", HeaderValue::from_static("us-east-1"));
+        h.insert(AUTHORIZATION, HeaderValue::from_static("AWS4-ECDSA-P256-SHA256 Credential=AKIDEXAMPLE/20150830/service/aws4_request, SignedHeaders=host;x-amz-date;x-amz-region-set, Signature=3046022100fddaaf816a31e30d04973875b13bc27b98da10907a3a1872fd5819a221334abc022100de2ee81d83b54f31efc82834de07e6cd4d5c6f25bfa08e0f29a15bb0977c343e"));
+        let a = Authentication::from_request(&h, None, true).unwrap();
+        assert_eq!(a.service, "service");
+        let Scheme::Ecdsa {
+            region_set,
+            signature,
+        } = &a.scheme
+        else {
+            panic!("not SigV4a: {:?}", a.scheme);
+        };
+        assert_eq!(region_set, "us-east-1");
+        assert_eq!(signature.len(), 72);
+
+        // The same without the region set, or with it unsigned.
+        let mut missing = h.clone();
+        missing.remove("x-amz-region-set");
+        assert_eq!(
+            Authentication::from_request(&missing, None, true).unwrap_err(),
+            Malformed::MissingComponent {
+                name: "X-Amz-Region-Set"
+            }
+        );
+        let mut unsigned = h.clone();
+        unsigned.insert(AUTHORIZATION, HeaderValue::from_static("AWS4-ECDSA-P256-SHA256 Credential=AKIDEXAMPLE/20150830/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=3046022100fddaaf816a31e30d04973875b13bc27b98da10907a3a1872fd5819a221334abc022100de2ee81d83b54f31efc82834de07e6cd4d5c6f25bfa08e0f29a15bb0977c343e"));
+        assert_eq!(
+            Authentication::from_request(&unsigned, None, true).unwrap_err(),
+            Malformed::RegionSetNotSigned
+        );
+        // A SigV4 credential (with a region) under the SigV4a algorithm.
+        let mut v4_credential = h.clone();
+        v4_credential.insert(AUTHORIZATION, HeaderValue::from_static("AWS4-ECDSA-P256-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date;x-amz-region-set, Signature=3046"));
+        assert_eq!(
+            Authentication::from_request(&v4_credential, None, true).unwrap_err(),
+            Malformed::InvalidCredential
+        );
+
+        // aws-signing-test-suite/v4a/get-vanilla/query-signed-request.txt
+        let q = "X-Amz-Algorithm=AWS4-ECDSA-P256-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fservice%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600&X-Amz-Region-Set=us-east-1&X-Amz-Signature=3045022100a28466db6c76223d5aa6ed436a8451b30e21ba0a076e7f2f943dd1f3d2816249022049e4b3746929cd2a2cb7b7984dbe0f5d40a300e7d9a7a7f1307c196b6f96b61a";
+        let a = Authentication::from_request(&HeaderMap::new(), Some(q), true).unwrap();
+        assert!(matches!(&a.scheme, Scheme::Ecdsa { region_set, .. } if region_set == "us-east-1"));
+        let p = a.presigned.unwrap();
+        assert!(p.signed_query.contains("X-Amz-Region-Set=us-east-1"));
+        assert!(!p.signed_query.contains("X-Amz-Signature"));
+        let twice = q.replace("X-Amz-Expires", "X-Amz-Region-Set=*&X-Amz-Expires");
+        assert_eq!(
+            Authentication::from_request(&HeaderMap::new(), Some(&twice), true).unwrap_err(),
+            Malformed::Repeated {
+                name: "X-Amz-Region-Set"
+            }
+        );
+
+        // In a SigV4 URL the parameter is the caller's own, even repeated.
+        let v4 = "X-Amz-Region-Set=a&X-Amz-Region-Set=b&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600&X-Amz-Signature=e93c787ed7f371d5c6b165c1b38ede9550f4dce4144713e844b25b7192d3865d";
+        let a = Authentication::from_request(&HeaderMap::new(), Some(v4), true).unwrap();
+        assert!(matches!(a.scheme, Scheme::Hmac { .. }));
+        assert!(a
+            .presigned
+            .unwrap()
+            .signed_query
+            .starts_with("X-Amz-Region-Set=a&X-Amz-Region-Set=b&"));
     }
 
     #[test]

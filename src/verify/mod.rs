@@ -5,6 +5,11 @@
 //! query), looks up the secret for the access key id, rebuilds the canonical
 //! request from the request as received, and compares signatures in
 //! constant time. It enforces a clock-skew window and presign expiry.
+//!
+//! With the `sigv4a` feature it also accepts SigV4a
+//! (`AWS4-ECDSA-P256-SHA256`) requests: their region set must include the
+//! verifier's region, and the ECDSA signature must verify under the public
+//! key derived from the looked-up secret (cached per access key).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -20,12 +25,14 @@ use crate::payload::SignableBody;
 use crate::settings::{PathNormalization, SessionTokenMode, UriEncoding};
 use crate::signer::X_AMZ_CONTENT_SHA256;
 use crate::signing_key::SigningKey;
-use crate::string_to_sign::{string_to_sign, write_scope};
+#[cfg(feature = "sigv4a")]
+use crate::sigv4a;
+use crate::string_to_sign::{string_to_sign, write_scope, ALGORITHM};
 use crate::{Credentials, Error};
 
 mod authentication;
 
-use authentication::Authentication;
+use authentication::{Authentication, Scheme};
 
 /// Finds the credentials for an access key id, for a [`Verifier`].
 ///
@@ -65,7 +72,8 @@ impl CredentialsLookup for HashMap<String, Credentials> {
 /// The default clock-skew window: 15 minutes, as AWS allows.
 pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(15 * 60);
 
-/// Verifies SigV4-signed requests (header or presigned form).
+/// Verifies SigV4-signed requests (header or presigned form), and with the
+/// `sigv4a` feature SigV4a-signed ones too.
 ///
 /// # Examples
 ///
@@ -100,6 +108,8 @@ pub struct Verifier<L> {
     uri_encoding: UriEncoding,
     path_normalization: PathNormalization,
     session_token: SessionTokenMode,
+    #[cfg(feature = "sigv4a")]
+    public_keys: sigv4a::PublicKeyCache,
 }
 
 impl<L: CredentialsLookup> Verifier<L> {
@@ -122,6 +132,8 @@ impl<L: CredentialsLookup> Verifier<L> {
             uri_encoding: UriEncoding::Double,
             path_normalization: PathNormalization::Enabled,
             session_token: SessionTokenMode::Signed,
+            #[cfg(feature = "sigv4a")]
+            public_keys: sigv4a::PublicKeyCache::default(),
         }
     }
 
@@ -205,7 +217,9 @@ impl<L: CredentialsLookup> Verifier<L> {
     ///
     /// The checks, in order, each with its own error: the authentication is
     /// well formed ([`Error::Malformed`]); the scope's region and service are
-    /// the verifier's ([`Error::ScopeMismatch`]); the signing time is within
+    /// the verifier's ([`Error::ScopeMismatch`]; for SigV4a, the region set
+    /// includes the verifier's region, else `Error::RegionNotInSet`, where
+    /// `*` in an entry matches anything); the signing time is within
     /// the skew window ([`Error::ClockSkew`]) and a presigned URL has not
     /// expired ([`Error::Expired`]); the access key is known
     /// ([`Error::UnknownAccessKey`]) and its session token matches
@@ -241,17 +255,31 @@ impl<L: CredentialsLookup> Verifier<L> {
     ) -> Result<VerifiedRequest, Error> {
         let token_signed = self.session_token == SessionTokenMode::Signed;
         let auth = Authentication::from_request(req.headers(), req.uri().query(), token_signed)?;
-        for (field, expected, found) in [
-            ("region", &self.region, &auth.region),
-            ("service", &self.service, &auth.service),
-        ] {
-            if expected != found {
+        match &auth.scheme {
+            Scheme::Hmac { region, .. } if *region != self.region => {
                 return Err(Error::ScopeMismatch {
-                    field,
-                    expected: expected.clone(),
-                    found: found.clone(),
+                    field: "region",
+                    expected: self.region.clone(),
+                    found: region.clone(),
                 });
             }
+            #[cfg(feature = "sigv4a")]
+            Scheme::Ecdsa { region_set, .. }
+                if !sigv4a::region_set::contains(region_set, &self.region) =>
+            {
+                return Err(Error::RegionNotInSet {
+                    region: self.region.clone(),
+                    region_set: region_set.clone(),
+                });
+            }
+            _ => {}
+        }
+        if auth.service != self.service {
+            return Err(Error::ScopeMismatch {
+                field: "service",
+                expected: self.service.clone(),
+                found: auth.service.clone(),
+            });
         }
         self.check_time(&auth, now)?;
         let credentials =
@@ -274,15 +302,35 @@ impl<L: CredentialsLookup> Verifier<L> {
         let payload_hash = payload_hash(req)?;
         let canonical_request = self.canonical_request(req, &auth, &payload_hash)?;
         let mut scope = String::with_capacity(64);
-        write_scope(&mut scope, &auth.scope_date, &auth.region, &auth.service);
-        let string_to_sign = string_to_sign(&auth.time, &scope, &canonical_request);
-        let key = SigningKey::derive(
-            credentials.secret_access_key(),
-            &auth.scope_date,
-            &auth.region,
-            &auth.service,
-        );
-        if !key.verify(string_to_sign.as_bytes(), &auth.signature) {
+        let algorithm = match &auth.scheme {
+            Scheme::Hmac { region, .. } => {
+                write_scope(&mut scope, &auth.scope_date, region, &auth.service);
+                ALGORITHM
+            }
+            #[cfg(feature = "sigv4a")]
+            Scheme::Ecdsa { .. } => {
+                sigv4a::write_scope(&mut scope, &auth.scope_date, &auth.service);
+                sigv4a::ALGORITHM
+            }
+        };
+        let string_to_sign = string_to_sign(algorithm, &auth.time, &scope, &canonical_request);
+        let matches = match &auth.scheme {
+            Scheme::Hmac { region, signature } => {
+                let key = SigningKey::derive(
+                    credentials.secret_access_key(),
+                    &auth.scope_date,
+                    region,
+                    &auth.service,
+                );
+                key.verify(string_to_sign.as_bytes(), signature)
+            }
+            #[cfg(feature = "sigv4a")]
+            Scheme::Ecdsa { signature, .. } => {
+                let key = self.public_keys.get(&credentials)?;
+                sigv4a::verify(&key, string_to_sign.as_bytes(), signature)?
+            }
+        };
+        if !matches {
             return Err(Error::SignatureMismatch {
                 canonical_request,
                 string_to_sign,

@@ -3,6 +3,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+pub mod suite;
+
 /// RFC 3339 `YYYY-MM-DDTHH:MM:SSZ` or `YYYYMMDDTHHMMSSZ` (UTC) to `SystemTime`.
 pub fn parse_time(s: &str) -> SystemTime {
     let digits: String = s.chars().filter(char::is_ascii_digit).collect();
