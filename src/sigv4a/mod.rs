@@ -174,7 +174,7 @@ impl SigV4aSigner {
     ///     .uri_encoding(UriEncoding::Single);
     /// let mut req = http::Request::get("https://h/a%2Fb").body(()).unwrap();
     /// let out = signer.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
-    /// assert!(out.canonical_request().starts_with("GET\n/a/b\n"));
+    /// assert!(out.canonical_request().starts_with("GET\n/a%2Fb\n"));
     /// # Ok::<(), http_sigv4::Error>(())
     /// ```
     pub fn uri_encoding(mut self, encoding: UriEncoding) -> Self {
