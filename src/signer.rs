@@ -14,6 +14,10 @@ use http::{Request, Version};
 use crate::canonical::{self, HeaderSet, SIGV4_UNRESERVED};
 use crate::credentials::Credentials;
 use crate::payload::{Payload, SignableBody};
+use crate::provider::{
+    region_from_env_or_profile, CachingProvider, DefaultChain, Env, ProfileProvider,
+    ProvideCredentials,
+};
 use crate::settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
 use crate::signing_key::{SigningKey, SigningKeyCache};
 use crate::string_to_sign::{string_to_sign, write_scope, ALGORITHM};
@@ -69,7 +73,13 @@ pub const MAX_PRESIGN_EXPIRY: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 ///
 /// Build one per (credentials, region, service) and share it: it is
 /// `Send + Sync`, cheap to clone (clones share one signing-key cache), and
-/// derives a new signing key once a day.
+/// derives a new signing key once a day, or when its credentials change.
+///
+/// Credentials are fixed ([`Signer::new`]) or come from a
+/// [`ProvideCredentials`] asked at each signature
+/// ([`Signer::with_provider`]); [`Signer::from_env`] and
+/// [`Signer::from_profile`] read them, and the region, from where the AWS
+/// CLI does.
 ///
 /// # Examples
 ///
@@ -99,11 +109,27 @@ pub const MAX_PRESIGN_EXPIRY: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 /// ```
 #[derive(Clone)]
 pub struct Signer {
-    credentials: Credentials,
+    credentials: CredentialsSource,
     region: Arc<str>,
     service: Arc<str>,
     settings: Settings,
     keys: Arc<SigningKeyCache>,
+}
+
+/// Where a signer's credentials come from.
+#[derive(Clone)]
+enum CredentialsSource {
+    Fixed(Credentials),
+    Provider(Arc<dyn ProvideCredentials + Send + Sync>),
+}
+
+impl fmt::Debug for CredentialsSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CredentialsSource::Fixed(credentials) => credentials.fmt(f),
+            CredentialsSource::Provider(_) => f.write_str("Provider"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -147,6 +173,129 @@ impl Signer {
     /// ```
     pub fn new(
         credentials: Credentials,
+        region: impl Into<String>,
+        service: impl Into<String>,
+    ) -> Self {
+        Signer::with_source(CredentialsSource::Fixed(credentials), region, service)
+    }
+
+    /// A signer that asks `provider` for credentials each time it signs
+    /// (credentials that rotate, expire, or live in a store of your own),
+    /// with the same defaults as [`Signer::new`]. The provider's errors are
+    /// returned by `sign`, `sign_at` and `presign_at`.
+    ///
+    /// A provider that does real work (reads files, runs a process, calls a
+    /// service) belongs behind a [`CachingProvider`]. The signing key is
+    /// derived again only when the access key id or secret changes.
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use http_sigv4::{Credentials, Error, Signer};
+    ///
+    /// // E.g. the row of a database that a task keeps up to date.
+    /// let current = std::sync::RwLock::new(Credentials::new("AKID", "SECRET", None::<String>));
+    /// let current = std::sync::Arc::new(current);
+    /// let source = current.clone();
+    /// let signer = Signer::with_provider(
+    ///     move || source.read().map(|c| c.clone()).map_err(|_| Error::CredentialsUnavailable {
+    ///         reason: "the credentials lock is poisoned".into(),
+    ///     }),
+    ///     "us-east-1",
+    ///     "service",
+    /// );
+    ///
+    /// let mut req = http::Request::get("https://example.amazonaws.com/").body(()).unwrap();
+    /// signer.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
+    /// assert!(req.headers()["authorization"].to_str().unwrap().contains("Credential=AKID/"));
+    ///
+    /// *current.write().unwrap() = Credentials::new("AKIDROTATED", "NEWSECRET", None::<String>);
+    /// signer.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
+    /// assert!(req.headers()["authorization"].to_str().unwrap().contains("Credential=AKIDROTATED/"));
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn with_provider(
+        provider: impl ProvideCredentials + Send + Sync + 'static,
+        region: impl Into<String>,
+        service: impl Into<String>,
+    ) -> Self {
+        Signer::with_source(
+            CredentialsSource::Provider(Arc::new(provider)),
+            region,
+            service,
+        )
+    }
+
+    /// A signer for `service` with the credentials and region the AWS CLI
+    /// would use: credentials from `AWS_ACCESS_KEY_ID` /
+    /// `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`, else from the profile
+    /// named by `AWS_PROFILE` (or `default`) in `~/.aws/credentials` and
+    /// `~/.aws/config` (keys or `credential_process`); the region from
+    /// `AWS_REGION`, `AWS_DEFAULT_REGION` or that profile's `region`.
+    ///
+    /// The credentials are loaded now, so a missing or broken setup is an
+    /// error here rather than at the first request, and cached
+    /// ([`CachingProvider`] over [`DefaultChain`]): temporary ones are
+    /// fetched again shortly before they expire.
+    ///
+    /// ```
+    /// use http_sigv4::Signer;
+    ///
+    /// match Signer::from_env("sts") {
+    ///     Ok(signer) => {
+    ///         let mut req = http::Request::get("https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15")
+    ///             .body(())
+    ///             .unwrap();
+    ///         signer.sign(&mut req)?;
+    ///     }
+    ///     // On a machine without AWS credentials: says what to set.
+    ///     Err(e) => eprintln!("{e}"),
+    /// }
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn from_env(service: impl Into<String>) -> Result<Self, Error> {
+        Signer::from_sources(Env::process(), None, service)
+    }
+
+    /// Like [`from_env`](Self::from_env), but with the credentials of
+    /// `profile` in the shared files whatever the environment's keys and
+    /// `AWS_PROFILE` say (`AWS_REGION` and `AWS_DEFAULT_REGION` still
+    /// choose the region, as with `aws --profile`).
+    ///
+    /// ```
+    /// use http_sigv4::{Error, Signer};
+    ///
+    /// match Signer::from_profile("http-sigv4-doc-example-no-such-profile", "s3") {
+    ///     Ok(signer) => println!("signing for {}", signer.region()),
+    ///     Err(e) => assert!(matches!(
+    ///         e,
+    ///         Error::ProfileNotFound { .. } | Error::MissingEnvironmentVariable { .. } | Error::ProfileFileSyntax { .. }
+    ///     )),
+    /// }
+    /// ```
+    pub fn from_profile(profile: &str, service: impl Into<String>) -> Result<Self, Error> {
+        Signer::from_sources(Env::process(), Some(profile), service)
+    }
+
+    /// [`from_env`](Self::from_env) (no `profile`) or
+    /// [`from_profile`](Self::from_profile) on the environment `env`.
+    pub(crate) fn from_sources(
+        env: Env,
+        profile: Option<&str>,
+        service: impl Into<String>,
+    ) -> Result<Self, Error> {
+        let provider = match profile {
+            None => CachingProvider::new(DefaultChain::new().env(env.clone())),
+            Some(name) => {
+                CachingProvider::new(ProfileProvider::new().env(env.clone()).profile(name))
+            }
+        };
+        provider.provide_credentials()?;
+        let region = region_from_env_or_profile(&env, profile)?;
+        Ok(Signer::with_provider(provider, region, service))
+    }
+
+    fn with_source(
+        credentials: CredentialsSource,
         region: impl Into<String>,
         service: impl Into<String>,
     ) -> Self {
@@ -303,15 +452,22 @@ impl Signer {
         &self.service
     }
 
-    /// The credentials this signer signs with.
+    /// The fixed credentials this signer signs with, or `None` for a
+    /// signer with a provider (ask the provider).
     ///
     /// ```
     /// # use http_sigv4::{Credentials, Signer};
-    /// # let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "s3");
-    /// assert_eq!(signer.credentials().access_key_id(), "AKID");
+    /// let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "s3");
+    /// assert_eq!(signer.credentials().map(|c| c.access_key_id()), Some("AKID"));
+    ///
+    /// let signer = Signer::with_provider(|| Ok(Credentials::new("AKID", "SECRET", None::<String>)), "us-east-1", "s3");
+    /// assert!(signer.credentials().is_none());
     /// ```
-    pub fn credentials(&self) -> &Credentials {
-        &self.credentials
+    pub fn credentials(&self) -> Option<&Credentials> {
+        match &self.credentials {
+            CredentialsSource::Fixed(credentials) => Some(credentials),
+            CredentialsSource::Provider(_) => None,
+        }
     }
 
     /// Signs `req` now; see [`sign_at`](Self::sign_at).
@@ -371,8 +527,9 @@ impl Signer {
         self.check_scope()?;
         let payload_hash = self.settings.payload.hash_for(req.body().body_bytes())?;
         let host = resolve_host(req)?;
+        let credentials = self.current_credentials()?;
         let add_content_sha256 = self.settings.content_sha256 == ContentSha256Header::Signed;
-        let token = self.session_token()?;
+        let token = session_token(&credentials)?;
         let signed_token =
             token.filter(|_| self.settings.session_token == SessionTokenMode::Signed);
 
@@ -408,6 +565,7 @@ impl Signer {
         let scope = self.scope(&t);
         let query = req.uri().query().unwrap_or("");
         let output = self.sign_parts(
+            &credentials,
             &t,
             &scope,
             req,
@@ -418,7 +576,7 @@ impl Signer {
         )?;
         let authorization = format!(
             "{ALGORITHM} Credential={}/{scope}, SignedHeaders={}, Signature={}",
-            self.credentials.access_key_id(),
+            credentials.access_key_id(),
             output.signed_headers,
             output.signature
         );
@@ -524,7 +682,8 @@ impl Signer {
         self.check_scope()?;
         let payload_hash = self.settings.payload.hash_for(req.body().body_bytes())?;
         let host = resolve_host(req)?;
-        let token = self.session_token()?;
+        let credentials = self.current_credentials()?;
+        let token = session_token(&credentials)?;
 
         // The signer owns these; a caller's (or an earlier signature's) are
         // dropped rather than signed.
@@ -555,7 +714,7 @@ impl Signer {
                 query.push('&');
             }
         }
-        let credential = format!("{}/{scope}", self.credentials.access_key_id());
+        let credential = format!("{}/{scope}", credentials.access_key_id());
         let expires = expires_in.as_secs().to_string();
         let mut params = vec![
             (X_AMZ_ALGORITHM_PARAM, ALGORITHM),
@@ -570,6 +729,7 @@ impl Signer {
         push_params(&mut query, &params);
 
         let output = self.sign_parts(
+            &credentials,
             &t,
             &scope,
             req,
@@ -616,6 +776,7 @@ impl Signer {
     #[allow(clippy::too_many_arguments)]
     fn sign_parts<B>(
         &self,
+        credentials: &Credentials,
         t: &Timestamp,
         scope: &str,
         req: &Request<B>,
@@ -639,9 +800,9 @@ impl Signer {
             },
         )?;
         let string_to_sign = string_to_sign(t, scope, &canonical_request);
-        let key = self.keys.get_or_derive(t.date(), || {
+        let key = self.keys.get_or_derive(t.date(), credentials, || {
             SigningKey::derive(
-                self.credentials.secret_access_key(),
+                credentials.secret_access_key(),
                 t.date(),
                 &self.region,
                 &self.service,
@@ -667,40 +828,53 @@ impl Signer {
             || self.settings.extra_unsigned_headers.contains(name)
     }
 
-    /// Checks the parts of the credential scope and the access key id, which
-    /// are written into the `Authorization` header or the query.
+    /// Checks the region and service, which are written into the credential
+    /// scope.
     fn check_scope(&self) -> Result<(), Error> {
-        let scope_part =
-            |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && b != b'/');
-        if !scope_part(&self.region) {
+        if !is_scope_part(&self.region) {
             return Err(Error::InvalidScope { field: "region" });
         }
-        if !scope_part(&self.service) {
+        if !is_scope_part(&self.service) {
             return Err(Error::InvalidScope { field: "service" });
-        }
-        let akid = self.credentials.access_key_id();
-        if !scope_part(akid) || akid.contains([',', '=']) {
-            return Err(Error::InvalidCredentials {
-                field: "access key id",
-            });
-        }
-        if self.credentials.secret_access_key().is_empty() {
-            return Err(Error::InvalidCredentials {
-                field: "secret access key",
-            });
         }
         Ok(())
     }
 
-    fn session_token(&self) -> Result<Option<&str>, Error> {
-        match self.credentials.session_token() {
-            Some(token) if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) => {
-                Err(Error::InvalidCredentials {
-                    field: "session token",
-                })
-            }
-            token => Ok(token),
+    /// The credentials to sign with now, checked: the access key id is
+    /// written into the `Authorization` header or the query.
+    fn current_credentials(&self) -> Result<Credentials, Error> {
+        let credentials = match &self.credentials {
+            CredentialsSource::Fixed(credentials) => credentials.clone(),
+            CredentialsSource::Provider(provider) => provider.provide_credentials()?,
+        };
+        let akid = credentials.access_key_id();
+        if !is_scope_part(akid) || akid.contains([',', '=']) {
+            return Err(Error::InvalidCredentials {
+                field: "access key id",
+            });
         }
+        if credentials.secret_access_key().is_empty() {
+            return Err(Error::InvalidCredentials {
+                field: "secret access key",
+            });
+        }
+        Ok(credentials)
+    }
+}
+
+/// Whether `s` can be one `/`-separated part of a credential.
+fn is_scope_part(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && b != b'/')
+}
+
+fn session_token(credentials: &Credentials) -> Result<Option<&str>, Error> {
+    match credentials.session_token() {
+        Some(token) if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) => {
+            Err(Error::InvalidCredentials {
+                field: "session token",
+            })
+        }
+        token => Ok(token),
     }
 }
 
@@ -865,3 +1039,6 @@ impl SigningOutput {
         &self.signed_headers
     }
 }
+
+#[cfg(test)]
+mod tests;
