@@ -1,21 +1,5 @@
 //! [`ProfileProvider`]: credentials (and the region) of a profile in the
 //! shared `~/.aws/credentials` and `~/.aws/config` files.
-//!
-//! Where the files are: `AWS_SHARED_CREDENTIALS_FILE` and `AWS_CONFIG_FILE`
-//! (a leading `~` is the home directory), else `~/.aws/credentials` and
-//! `~/.aws/config`. A missing file counts as empty. Which profile:
-//! the one given to [`ProfileProvider::profile`], else `AWS_PROFILE`, else
-//! `default`.
-//!
-//! What a profile yields, in the AWS CLI's order:
-//! 1. `role_arn`, `sso_session` or `sso_start_url` (assume-role and IAM
-//!    Identity Center profiles, which the CLI tries first): an
-//!    [`Error::ProfileWithoutCredentials`] naming the setting, rather than
-//!    other credentials than the CLI would use;
-//! 2. `aws_access_key_id` and `aws_secret_access_key` (and
-//!    `aws_session_token`) in the credentials file;
-//! 3. `credential_process`, from either file (the credentials file wins);
-//! 4. the keys in the config file.
 
 use std::fs;
 use std::io;
@@ -44,8 +28,26 @@ const REGION: &str = "region";
 /// this crate does not run.
 const UNSUPPORTED: [&str; 3] = ["role_arn", "sso_session", "sso_start_url"];
 
-/// Credentials from a profile of the shared config and credentials files
-/// (see the [module docs](self) for the rules, which are the AWS CLI's).
+/// Credentials from a profile of the shared config and credentials files,
+/// found as the AWS CLI finds them.
+///
+/// Where the files are: `AWS_SHARED_CREDENTIALS_FILE` and `AWS_CONFIG_FILE`
+/// (a leading `~` is the home directory), else `~/.aws/credentials` and
+/// `~/.aws/config`. A missing file counts as empty. Which profile: the one
+/// given to [`profile`](Self::profile), else `AWS_PROFILE`, else `default`
+/// (`[default]` or `[profile NAME]` in the config file, `[NAME]` in the
+/// credentials file; names are case-sensitive, setting names are not).
+///
+/// What a profile yields, in the AWS CLI's order:
+/// 1. `role_arn`, `sso_session` or `sso_start_url` (assume-role and IAM
+///    Identity Center profiles, which the CLI tries first): an
+///    [`Error::ProfileWithoutCredentials`] naming the setting, rather than
+///    other credentials than the CLI would use;
+/// 2. `aws_access_key_id` and `aws_secret_access_key` (and
+///    `aws_session_token`) in the credentials file;
+/// 3. `credential_process`, from either file (the credentials file wins),
+///    run by a [`ProcessProvider`](crate::ProcessProvider);
+/// 4. the keys in the config file.
 ///
 /// Reads the files at each call; a [`CachingProvider`](crate::CachingProvider)
 /// in front of it reads them once (and runs a `credential_process` again
@@ -227,7 +229,7 @@ impl SharedFiles {
         [&self.credentials, &self.config]
             .into_iter()
             .find_map(|file| file.get(profile)?.get(key))
-            .map(String::as_str)
+            .map(|value| value.as_str())
     }
 
     fn credentials(&self, profile: &str, env: &Env) -> Result<Credentials, Error> {
@@ -291,7 +293,7 @@ fn keys(profile: &str, section: &Section, path: &Path) -> Result<Credentials, Er
     Ok(Credentials::new(
         access_key_id.as_str(),
         secret.as_str(),
-        token.map(String::as_str),
+        token.map(|t| t.as_str()),
     ))
 }
 

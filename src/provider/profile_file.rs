@@ -19,6 +19,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use zeroize::Zeroizing;
+
 use crate::Error;
 
 const WHITESPACE: &[char] = &[' ', '\t'];
@@ -33,8 +35,9 @@ pub(crate) enum FileKind {
     Credentials,
 }
 
-/// One profile's properties: lowercase name → value.
-pub(crate) type Section = HashMap<String, String>;
+/// One profile's properties: lowercase name → value (zeroed on drop: values
+/// include secret keys).
+pub(crate) type Section = HashMap<String, Zeroizing<String>>;
 
 /// The profiles of one file, by name.
 pub(crate) type Profiles = HashMap<String, Section>;
@@ -109,7 +112,7 @@ pub(crate) fn parse(text: &str, path: &Path, kind: FileKind) -> Result<Profiles,
                 Target::Skipped => {}
                 Target::Profile { key, last } => {
                     if let Some(section) = sections.get_mut(key) {
-                        section.insert(name.clone(), value.to_owned());
+                        section.insert(name.clone(), Zeroizing::new(value.to_owned()));
                     }
                     *last = Some(name);
                 }

@@ -9,7 +9,7 @@ fn credentials(text: &str) -> Result<Profiles, Error> {
 }
 
 fn get<'a>(profiles: &'a Profiles, profile: &str, key: &str) -> Option<&'a str> {
-    profiles.get(profile)?.get(key).map(String::as_str)
+    profiles.get(profile)?.get(key).map(|v| v.as_str())
 }
 
 fn syntax_error(line: usize, problem: &'static str) -> Error {
