@@ -139,7 +139,7 @@ impl ApiGatewaySigner {
     /// or that profile. See [`Signer::from_profile`].
     ///
     /// ```
-    /// use http_sigv4::{ApiGatewaySigner, Error};
+    /// use http_sigv4::ApiGatewaySigner;
     ///
     /// if let Err(e) = ApiGatewaySigner::from_profile("http-sigv4-doc-example-no-such-profile") {
     ///     // e.g. "profile `…` is in neither ~/.aws/credentials nor ~/.aws/config: add it …"

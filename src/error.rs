@@ -437,7 +437,8 @@ impl fmt::Display for Error {
             Error::MissingRegion { profile } => write!(
                 f,
                 "no region: set AWS_REGION, or `region` in profile `{profile}` of the \
-                 config file, or pass the region explicitly"
+                 config file, or pass one to Signer::with_provider (or \
+                 ApiGatewaySigner::with_provider)"
             ),
             Error::CredentialProcessInvalid { problem } => {
                 write!(f, "the credential_process command {problem}: fix it")
@@ -547,6 +548,107 @@ mod tests {
         let msg = e.to_string();
         assert!(msg.contains("`x-custom`"), "{msg}");
         assert!(msg.contains("unsigned_header"), "{msg}");
+    }
+
+    #[test]
+    fn credential_source_messages_name_what_to_fix() {
+        let path = PathBuf::from("/home/me/.aws/config");
+        let cases: Vec<(Error, &[&str])> = vec![
+            (
+                Error::MissingEnvironmentVariable {
+                    name: "AWS_SECRET_ACCESS_KEY",
+                },
+                &["AWS_SECRET_ACCESS_KEY", "set it"],
+            ),
+            (
+                Error::ProfileFileUnreadable {
+                    path: path.clone(),
+                    kind: io::ErrorKind::PermissionDenied,
+                },
+                &[
+                    "/home/me/.aws/config",
+                    "permission denied",
+                    "AWS_CONFIG_FILE",
+                ],
+            ),
+            (
+                Error::ProfileFileSyntax {
+                    path: path.clone(),
+                    line: 7,
+                    problem: "expected `name = value`",
+                },
+                &["/home/me/.aws/config, line 7: expected `name = value`"],
+            ),
+            (
+                Error::ProfileNotFound {
+                    profile: "prod".into(),
+                    credentials_file: "/c".into(),
+                    config_file: "/f".into(),
+                },
+                &["`prod`", "/c", "/f", "AWS_PROFILE", "AWS_ACCESS_KEY_ID"],
+            ),
+            (
+                Error::ProfileMissingKey {
+                    profile: "dev".into(),
+                    path: path.clone(),
+                    key: "aws_secret_access_key",
+                },
+                &["`dev`", "/home/me/.aws/config", "aws_secret_access_key"],
+            ),
+            (
+                Error::ProfileWithoutCredentials {
+                    profile: "dev".into(),
+                    unsupported: None,
+                },
+                &["`dev`", "credential_process"],
+            ),
+            (
+                Error::MissingRegion {
+                    profile: "dev".into(),
+                },
+                &["AWS_REGION", "`dev`"],
+            ),
+            (
+                Error::CredentialProcessInvalid {
+                    problem: "has an unclosed `'`",
+                },
+                &["credential_process command has an unclosed `'`"],
+            ),
+            (
+                Error::CredentialProcessNotStarted {
+                    program: "/opt/creds".into(),
+                    kind: io::ErrorKind::NotFound,
+                },
+                &["`/opt/creds`", "not found"],
+            ),
+            (
+                Error::CredentialProcessFailed {
+                    program: "/opt/creds".into(),
+                    status: Some(1),
+                    stderr: String::new(),
+                },
+                &["`/opt/creds`", "status 1", "run it by hand"],
+            ),
+            (
+                Error::CredentialProcessOutput {
+                    program: "/opt/creds".into(),
+                    problem: "`Version` is missing".into(),
+                },
+                &["`/opt/creds`", "`Version` is missing", "RFC 3339"],
+            ),
+            (
+                Error::CredentialsExpired {
+                    expired_at: SystemTime::UNIX_EPOCH,
+                },
+                &["already expired"],
+            ),
+        ];
+        for (error, parts) in cases {
+            let msg = error.to_string();
+            for part in parts {
+                assert!(msg.contains(part), "{msg:?} lacks {part:?}");
+            }
+        }
     }
 
     #[test]
