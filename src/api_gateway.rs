@@ -10,6 +10,7 @@ use http::header::{
 use http::{Method, Request};
 
 use crate::payload::SignableBody;
+use crate::provider::{Env, ProvideCredentials};
 use crate::settings::{ContentSha256Header, SessionTokenMode};
 use crate::signer::{DateHeader, Signer, SigningOutput};
 use crate::{Credentials, Error, Payload};
@@ -84,7 +85,80 @@ impl ApiGatewaySigner {
     /// assert_eq!(signer.region(), "eu-west-1");
     /// ```
     pub fn new(credentials: Credentials, region: impl Into<String>) -> Self {
-        let mut signer = Signer::new(credentials, region, EXECUTE_API)
+        ApiGatewaySigner::configure(Signer::new(credentials, region, EXECUTE_API))
+    }
+
+    /// A signer for API Gateway in `region` that asks `provider` for
+    /// credentials each time it signs (see [`Signer::with_provider`]).
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use http_sigv4::{ApiGatewaySigner, CachingProvider, Credentials, Env, EnvProvider};
+    ///
+    /// let env = Env::from_vars([("AWS_ACCESS_KEY_ID", "AKIDENV"), ("AWS_SECRET_ACCESS_KEY", "SECRET")]);
+    /// let signer = ApiGatewaySigner::with_provider(CachingProvider::new(EnvProvider::new().env(env)), "us-east-1");
+    /// let mut req = http::Request::get("https://abc.execute-api.us-east-1.amazonaws.com/prod").body(()).unwrap();
+    /// signer.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
+    /// assert!(req.headers()["authorization"].to_str().unwrap().contains("Credential=AKIDENV/"));
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn with_provider(
+        provider: impl ProvideCredentials + Send + Sync + 'static,
+        region: impl Into<String>,
+    ) -> Self {
+        ApiGatewaySigner::configure(Signer::with_provider(provider, region, EXECUTE_API))
+    }
+
+    /// A signer for API Gateway with the credentials and region the AWS CLI
+    /// would use: the environment's keys, else the `AWS_PROFILE` (or
+    /// `default`) profile of `~/.aws/credentials` and `~/.aws/config`; the
+    /// region from `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile. See
+    /// [`Signer::from_env`].
+    ///
+    /// ```
+    /// use http_sigv4::ApiGatewaySigner;
+    ///
+    /// match ApiGatewaySigner::from_env() {
+    ///     Ok(signer) => {
+    ///         let mut req = http::Request::get("https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets")
+    ///             .body(())
+    ///             .unwrap();
+    ///         signer.sign(&mut req)?;
+    ///     }
+    ///     // On a machine without AWS credentials: says what to set.
+    ///     Err(e) => eprintln!("{e}"),
+    /// }
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn from_env() -> Result<Self, Error> {
+        ApiGatewaySigner::from_sources(Env::process(), None)
+    }
+
+    /// A signer for API Gateway with the credentials of `profile` in the
+    /// shared files, and the region from `AWS_REGION`, `AWS_DEFAULT_REGION`
+    /// or that profile. See [`Signer::from_profile`].
+    ///
+    /// ```
+    /// use http_sigv4::ApiGatewaySigner;
+    ///
+    /// if let Err(e) = ApiGatewaySigner::from_profile("http-sigv4-doc-example-no-such-profile") {
+    ///     // e.g. "profile `…` is in neither ~/.aws/credentials nor ~/.aws/config: add it …"
+    ///     eprintln!("{e}");
+    /// }
+    /// ```
+    pub fn from_profile(profile: &str) -> Result<Self, Error> {
+        ApiGatewaySigner::from_sources(Env::process(), Some(profile))
+    }
+
+    /// [`from_env`](Self::from_env) (no `profile`) or
+    /// [`from_profile`](Self::from_profile) on the environment `env`.
+    pub(crate) fn from_sources(env: Env, profile: Option<&str>) -> Result<Self, Error> {
+        Signer::from_sources(env, profile, EXECUTE_API).map(ApiGatewaySigner::configure)
+    }
+
+    /// Applies the API Gateway rules to a signer for `execute-api`.
+    fn configure(signer: Signer) -> Self {
+        let mut signer = signer
             .payload(Payload::Sha256)
             .content_sha256_header(ContentSha256Header::Signed)
             .date_header(DateHeader::DateIfPresent);

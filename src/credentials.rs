@@ -1,8 +1,9 @@
 //! AWS credentials: an access key id, a secret access key and, for temporary
-//! (STS) credentials, a session token.
+//! (STS) credentials, a session token and the time they expire.
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use zeroize::Zeroizing;
 
@@ -32,10 +33,12 @@ pub struct Credentials {
     inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
     access_key_id: String,
     secret_access_key: Zeroizing<String>,
     session_token: Option<Zeroizing<String>>,
+    expiry: Option<SystemTime>,
 }
 
 impl Credentials {
@@ -61,8 +64,48 @@ impl Credentials {
                 access_key_id: access_key_id.into(),
                 secret_access_key: Zeroizing::new(secret_access_key.into()),
                 session_token: session_token.map(|t| Zeroizing::new(t.into())),
+                expiry: None,
             }),
         }
+    }
+
+    /// The same credentials, marked as expiring at `expiry` (temporary
+    /// credentials from STS, SSO or a `credential_process`).
+    ///
+    /// The [`Signer`](crate::Signer) signs with them whatever their expiry;
+    /// a [`CachingProvider`](crate::CachingProvider) uses the expiry to
+    /// fetch new ones in time.
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use http_sigv4::Credentials;
+    ///
+    /// let at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    /// let creds = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN")).with_expiry(at);
+    /// assert_eq!(creds.expiry(), Some(at));
+    /// ```
+    pub fn with_expiry(mut self, expiry: SystemTime) -> Self {
+        Arc::make_mut(&mut self.inner).expiry = Some(expiry);
+        self
+    }
+
+    /// When these credentials stop working, if they are temporary and the
+    /// source said so; `None` for long-term keys.
+    ///
+    /// ```
+    /// # use http_sigv4::Credentials;
+    /// assert_eq!(Credentials::new("AKID", "S", None::<String>).expiry(), None);
+    /// ```
+    pub fn expiry(&self) -> Option<SystemTime> {
+        self.inner.expiry
+    }
+
+    /// Whether `self` and `other` hold the same access key id and secret
+    /// access key (what a signing key is derived from).
+    pub(crate) fn same_key(&self, other: &Credentials) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+            || (self.inner.access_key_id == other.inner.access_key_id
+                && *self.inner.secret_access_key == *other.inner.secret_access_key)
     }
 
     /// The access key id (e.g. `AKIDEXAMPLE`); it is not a secret and appears
@@ -106,6 +149,7 @@ impl fmt::Debug for Credentials {
                 "session_token",
                 &self.inner.session_token.as_ref().map(|_| "** redacted **"),
             )
+            .field("expiry", &self.inner.expiry)
             .finish()
     }
 }
@@ -128,5 +172,26 @@ mod tests {
         let c = Credentials::new("AKID", "SECRET", None::<String>);
         let d = c.clone();
         assert!(Arc::ptr_eq(&c.inner, &d.inner));
+    }
+
+    #[test]
+    fn with_expiry_leaves_other_clones_alone() {
+        let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(10);
+        let c = Credentials::new("AKID", "SECRET", Some("TOKEN"));
+        let d = c.clone().with_expiry(at);
+        assert_eq!(c.expiry(), None);
+        assert_eq!(d.expiry(), Some(at));
+        assert_eq!(d.secret_access_key(), "SECRET");
+        assert_eq!(d.session_token(), Some("TOKEN"));
+        assert!(format!("{d:?}").contains("expiry: Some("));
+    }
+
+    #[test]
+    fn same_key_compares_id_and_secret_only() {
+        let a = Credentials::new("AKID", "SECRET", None::<String>);
+        assert!(a.same_key(&a.clone()));
+        assert!(a.same_key(&Credentials::new("AKID", "SECRET", Some("T"))));
+        assert!(!a.same_key(&Credentials::new("AKID", "OTHER", None::<String>)));
+        assert!(!a.same_key(&Credentials::new("AKID2", "SECRET", None::<String>)));
     }
 }

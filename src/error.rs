@@ -1,6 +1,8 @@
 //! The one error type of the crate.
 
 use std::fmt;
+use std::io;
+use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 /// Everything that can go wrong while signing or verifying a request.
@@ -8,8 +10,12 @@ use std::time::{Duration, SystemTime};
 /// Each variant says what was wrong with the input and its message says what
 /// to change. The signing variants come first; the verification variants
 /// (returned by [`Verifier`](crate::Verifier)) start at
-/// [`Error::Malformed`]. Messages name headers and settings, but never print a secret
-/// key, a session token or a header value.
+/// [`Error::Malformed`], and those of the credential and region sources
+/// (the [`ProvideCredentials`](crate::ProvideCredentials) implementations,
+/// surfacing from `sign` too) at [`Error::MissingEnvironmentVariable`].
+/// Messages name headers, settings, variables, files, lines, profiles and
+/// programs, but never print a secret key, a session token, a header value
+/// or a credential process's output.
 ///
 /// ```
 /// use http_sigv4::{Credentials, Error, Signer};
@@ -127,6 +133,120 @@ pub enum Error {
         canonical_request: String,
         /// The string to sign the verifier built.
         string_to_sign: String,
+    },
+
+    // ---- Credential and region sources ----
+    /// An environment variable that is needed is not set, is empty or is
+    /// not UTF-8: `AWS_SECRET_ACCESS_KEY` when `AWS_ACCESS_KEY_ID` is set,
+    /// `AWS_ACCESS_KEY_ID` for an [`EnvProvider`](crate::EnvProvider) with
+    /// nothing set, `HOME` when there is no home directory to find `~/.aws` in.
+    MissingEnvironmentVariable {
+        /// The variable's name.
+        name: &'static str,
+    },
+    /// A shared config or credentials file exists but cannot be read.
+    ProfileFileUnreadable {
+        /// The file.
+        path: PathBuf,
+        /// Why it cannot be read (e.g. `PermissionDenied`).
+        kind: io::ErrorKind,
+    },
+    /// A line of a shared config or credentials file cannot be parsed.
+    ProfileFileSyntax {
+        /// The file.
+        path: PathBuf,
+        /// The line, counting from 1.
+        line: usize,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// The profile is in neither the credentials file nor the config file.
+    ProfileNotFound {
+        /// The profile's name.
+        profile: String,
+        /// The credentials file that was searched (it may not exist).
+        credentials_file: PathBuf,
+        /// The config file that was searched (it may not exist).
+        config_file: PathBuf,
+    },
+    /// The profile sets `aws_access_key_id` without
+    /// `aws_secret_access_key`, or the other way round.
+    ProfileMissingKey {
+        /// The profile's name.
+        profile: String,
+        /// The file the other key is in.
+        path: PathBuf,
+        /// The key that is missing.
+        key: &'static str,
+    },
+    /// The profile exists but holds neither keys nor a
+    /// `credential_process`.
+    ProfileWithoutCredentials {
+        /// The profile's name.
+        profile: String,
+        /// A setting the profile does have that names a source this crate
+        /// does not run (`role_arn`, `sso_session`, `sso_start_url`,
+        /// `web_identity_token_file`, `credential_source`), if any.
+        unsupported: Option<String>,
+    },
+    /// No region in `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile.
+    MissingRegion {
+        /// The profile whose `region` was looked for.
+        profile: String,
+    },
+    /// A `credential_process` command line is empty or has an unclosed
+    /// quote.
+    CredentialProcessInvalid {
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// The `credential_process` program could not be started.
+    CredentialProcessNotStarted {
+        /// The program (the command's first word; its arguments are not
+        /// shown).
+        program: String,
+        /// Why it could not be started (e.g. `NotFound`).
+        kind: io::ErrorKind,
+    },
+    /// The `credential_process` program exited with a failure.
+    CredentialProcessFailed {
+        /// The program (its arguments are not shown).
+        program: String,
+        /// Its exit code; `None` if a signal ended it.
+        status: Option<i32>,
+        /// What it wrote to standard error (trimmed, at most 1024 bytes).
+        stderr: String,
+    },
+    /// The `credential_process` program's output is not the JSON it must
+    /// print (`Version` 1, `AccessKeyId`, `SecretAccessKey`, optional
+    /// `SessionToken` and RFC 3339 `Expiration`). The output itself is not
+    /// shown: it holds secrets.
+    CredentialProcessOutput {
+        /// The program (its arguments are not shown).
+        program: String,
+        /// What is wrong with the output.
+        problem: String,
+    },
+    /// A credentials source returned credentials that had already expired.
+    CredentialsExpired {
+        /// When they expired.
+        expired_at: SystemTime,
+    },
+    /// A credentials source of your own could not provide credentials; use
+    /// it in your [`ProvideCredentials`](crate::ProvideCredentials)
+    /// implementations (and put no secret in `reason`).
+    ///
+    /// ```
+    /// use http_sigv4::{Credentials, Error, ProvideCredentials};
+    ///
+    /// let from_vault = || -> Result<Credentials, Error> {
+    ///     Err(Error::CredentialsUnavailable { reason: "vault is sealed: unseal it".into() })
+    /// };
+    /// assert!(from_vault.provide_credentials().unwrap_err().to_string().contains("vault is sealed"));
+    /// ```
+    CredentialsUnavailable {
+        /// What went wrong and what to do about it.
+        reason: String,
     },
 }
 
@@ -284,6 +404,104 @@ impl fmt::Display for Error {
                 "the request signature does not match: compare the server's canonical \
                  request and string to sign (in this error) with the client's",
             ),
+            Error::MissingEnvironmentVariable { name } => write!(
+                f,
+                "environment variable {name} is not set (or is empty or not UTF-8): set it"
+            ),
+            Error::ProfileFileUnreadable { path, kind } => write!(
+                f,
+                "cannot read {}: {kind}: fix its permissions, or point \
+                 AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE elsewhere",
+                path.display()
+            ),
+            Error::ProfileFileSyntax {
+                path,
+                line,
+                problem,
+            } => write!(
+                f,
+                "{}, line {line}: {problem}: fix that line",
+                path.display()
+            ),
+            Error::ProfileNotFound {
+                profile,
+                credentials_file,
+                config_file,
+            } => write!(
+                f,
+                "profile `{profile}` is in neither {} nor {}: add it (`aws configure \
+                 --profile {profile}`), choose another with AWS_PROFILE, or set \
+                 AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+                credentials_file.display(),
+                config_file.display()
+            ),
+            Error::ProfileMissingKey { profile, path, key } => write!(
+                f,
+                "profile `{profile}` in {} has no {key}: add it next to the other key",
+                path.display()
+            ),
+            Error::ProfileWithoutCredentials {
+                profile,
+                unsupported: Some(setting),
+            } => write!(
+                f,
+                "profile `{profile}` gets credentials through `{setting}`, which this \
+                 crate does not run: export them with `aws configure \
+                 export-credentials --profile {profile} --format env`, or add a \
+                 credential_process to the profile"
+            ),
+            Error::ProfileWithoutCredentials {
+                profile,
+                unsupported: None,
+            } => write!(
+                f,
+                "profile `{profile}` has neither aws_access_key_id and \
+                 aws_secret_access_key nor credential_process: add one of them"
+            ),
+            Error::MissingRegion { profile } => write!(
+                f,
+                "no region: set AWS_REGION, or `region` in profile `{profile}` of the \
+                 config file, or pass one to Signer::with_provider (or \
+                 ApiGatewaySigner::with_provider)"
+            ),
+            Error::CredentialProcessInvalid { problem } => {
+                write!(f, "the credential_process command {problem}: fix it")
+            }
+            Error::CredentialProcessNotStarted { program, kind } => write!(
+                f,
+                "credential_process `{program}` could not be started: {kind}: check the \
+                 path (use an absolute one) and that it is executable"
+            ),
+            Error::CredentialProcessFailed {
+                program,
+                status,
+                stderr,
+            } => {
+                match status {
+                    Some(code) => write!(
+                        f,
+                        "credential_process `{program}` exited with status {code}"
+                    )?,
+                    None => write!(f, "credential_process `{program}` was killed by a signal")?,
+                }
+                match stderr.is_empty() {
+                    true => f.write_str(" (no stderr): run it by hand to see why"),
+                    false => write!(f, "; stderr: {stderr}"),
+                }
+            }
+            Error::CredentialProcessOutput { program, problem } => write!(
+                f,
+                "credential_process `{program}` printed no valid credentials ({problem}): \
+                 it must print JSON with Version 1, AccessKeyId, SecretAccessKey and \
+                 optionally SessionToken and Expiration (RFC 3339)"
+            ),
+            Error::CredentialsExpired { .. } => f.write_str(
+                "the credentials source returned credentials that have already expired: \
+                 renew them at the source (e.g. log in again)",
+            ),
+            Error::CredentialsUnavailable { reason } => {
+                write!(f, "credentials are unavailable: {reason}")
+            }
         }
     }
 }
@@ -364,6 +582,107 @@ mod tests {
         let msg = e.to_string();
         assert!(msg.contains("`x-custom`"), "{msg}");
         assert!(msg.contains("unsigned_header"), "{msg}");
+    }
+
+    #[test]
+    fn credential_source_messages_name_what_to_fix() {
+        let path = PathBuf::from("/home/me/.aws/config");
+        let cases: Vec<(Error, &[&str])> = vec![
+            (
+                Error::MissingEnvironmentVariable {
+                    name: "AWS_SECRET_ACCESS_KEY",
+                },
+                &["AWS_SECRET_ACCESS_KEY", "set it"],
+            ),
+            (
+                Error::ProfileFileUnreadable {
+                    path: path.clone(),
+                    kind: io::ErrorKind::PermissionDenied,
+                },
+                &[
+                    "/home/me/.aws/config",
+                    "permission denied",
+                    "AWS_CONFIG_FILE",
+                ],
+            ),
+            (
+                Error::ProfileFileSyntax {
+                    path: path.clone(),
+                    line: 7,
+                    problem: "expected `name = value`",
+                },
+                &["/home/me/.aws/config, line 7: expected `name = value`"],
+            ),
+            (
+                Error::ProfileNotFound {
+                    profile: "prod".into(),
+                    credentials_file: "/c".into(),
+                    config_file: "/f".into(),
+                },
+                &["`prod`", "/c", "/f", "AWS_PROFILE", "AWS_ACCESS_KEY_ID"],
+            ),
+            (
+                Error::ProfileMissingKey {
+                    profile: "dev".into(),
+                    path: path.clone(),
+                    key: "aws_secret_access_key",
+                },
+                &["`dev`", "/home/me/.aws/config", "aws_secret_access_key"],
+            ),
+            (
+                Error::ProfileWithoutCredentials {
+                    profile: "dev".into(),
+                    unsupported: None,
+                },
+                &["`dev`", "credential_process"],
+            ),
+            (
+                Error::MissingRegion {
+                    profile: "dev".into(),
+                },
+                &["AWS_REGION", "`dev`"],
+            ),
+            (
+                Error::CredentialProcessInvalid {
+                    problem: "has an unclosed `'`",
+                },
+                &["credential_process command has an unclosed `'`"],
+            ),
+            (
+                Error::CredentialProcessNotStarted {
+                    program: "/opt/creds".into(),
+                    kind: io::ErrorKind::NotFound,
+                },
+                &["`/opt/creds`", "not found"],
+            ),
+            (
+                Error::CredentialProcessFailed {
+                    program: "/opt/creds".into(),
+                    status: Some(1),
+                    stderr: String::new(),
+                },
+                &["`/opt/creds`", "status 1", "run it by hand"],
+            ),
+            (
+                Error::CredentialProcessOutput {
+                    program: "/opt/creds".into(),
+                    problem: "`Version` is missing".into(),
+                },
+                &["`/opt/creds`", "`Version` is missing", "RFC 3339"],
+            ),
+            (
+                Error::CredentialsExpired {
+                    expired_at: SystemTime::UNIX_EPOCH,
+                },
+                &["already expired"],
+            ),
+        ];
+        for (error, parts) in cases {
+            let msg = error.to_string();
+            for part in parts {
+                assert!(msg.contains(part), "{msg:?} lacks {part:?}");
+            }
+        }
     }
 
     #[test]

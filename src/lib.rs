@@ -22,6 +22,35 @@
 //! ```
 //! In a real program call [`Signer::sign`], which uses the current time.
 //!
+//! # Credentials
+//!
+//! Credentials you hold (a database row, a secret manager) go straight to
+//! [`Signer::new`], as above. To sign with what the AWS CLI would use, the
+//! environment's keys or a profile of `~/.aws/credentials` and
+//! `~/.aws/config` (including its `credential_process`), with the region
+//! from `AWS_REGION` or the profile, build the signer with
+//! [`Signer::from_env`] or [`Signer::from_profile`]
+//! ([`ApiGatewaySigner::from_env`], [`ApiGatewaySigner::from_profile`]):
+//!
+//! ```no_run
+//! let signer = http_sigv4::ApiGatewaySigner::from_env()?;
+//! # Ok::<(), http_sigv4::Error>(())
+//! ```
+//!
+//! Underneath, a [`ProvideCredentials`] is asked for credentials at each
+//! signature ([`Signer::with_provider`]):
+//!
+//! ```text
+//! DefaultChain ──► EnvProvider      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN
+//!              └─► ProfileProvider  AWS_PROFILE (or `default`) in ~/.aws/credentials, ~/.aws/config
+//!                    └─► ProcessProvider   the profile's credential_process (JSON on stdout)
+//! CachingProvider ─ keeps them until a margin before they expire; one refresh at a time
+//! ```
+//!
+//! Every source reads an [`Env`]: the process's environment, or fixed
+//! variables (tests, or configuration kept elsewhere). Implement
+//! [`ProvideCredentials`] (or pass a closure) for a store of your own.
+//!
 //! # How SigV4 works, step by step
 //!
 //! ```text
@@ -86,7 +115,12 @@
 //!
 //! # The public interface
 //!
-//! - [`Credentials`]: access key id, secret key, optional session token.
+//! - [`Credentials`]: access key id, secret key, optional session token
+//!   and expiry.
+//! - [`ProvideCredentials`]: where credentials come from at signing time;
+//!   [`EnvProvider`], [`ProfileProvider`], [`ProcessProvider`],
+//!   [`DefaultChain`], [`CachingProvider`] (with [`DEFAULT_REFRESH_MARGIN`]),
+//!   all reading an [`Env`]; [`region_from_env_or_profile`] finds the region.
 //! - [`Signer`]: signs into headers or presigned URLs; its settings are
 //!   [`Payload`], [`ContentSha256Header`], [`UriEncoding`],
 //!   [`PathNormalization`] and [`SessionTokenMode`].
@@ -119,6 +153,7 @@ mod signer;
 mod api_gateway;
 mod verify;
 
+mod provider;
 #[cfg(feature = "sigv4a")]
 mod sigv4a;
 
@@ -126,6 +161,10 @@ pub use api_gateway::{ApiGatewaySigner, API_GATEWAY_UNSIGNED_HEADERS, EXECUTE_AP
 pub use credentials::Credentials;
 pub use error::{Error, Malformed};
 pub use payload::{Payload, PayloadHasher, SignableBody};
+pub use provider::{
+    region_from_env_or_profile, CachingProvider, DefaultChain, Env, EnvProvider, ProcessProvider,
+    ProfileProvider, ProvideCredentials, DEFAULT_REFRESH_MARGIN,
+};
 pub use settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
 pub use signer::{Signer, SigningOutput, DEFAULT_UNSIGNED_HEADERS, MAX_PRESIGN_EXPIRY};
 pub use verify::{CredentialsLookup, VerifiedRequest, Verifier, DEFAULT_CLOCK_SKEW};

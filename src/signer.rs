@@ -75,7 +75,13 @@ pub const MAX_PRESIGN_EXPIRY: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 ///
 /// Build one per (credentials, region, service) and share it: it is
 /// `Send + Sync`, cheap to clone (clones share one signing-key cache), and
-/// derives a new signing key once a day.
+/// derives a new signing key once a day, or when its credentials change.
+///
+/// Credentials are fixed ([`Signer::new`]) or come from a
+/// [`ProvideCredentials`](crate::ProvideCredentials) asked at each signature
+/// ([`Signer::with_provider`]); [`Signer::from_env`] and
+/// [`Signer::from_profile`] read them, and the region, from where the AWS
+/// CLI does.
 ///
 /// # Examples
 ///
@@ -105,7 +111,7 @@ pub const MAX_PRESIGN_EXPIRY: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 /// ```
 #[derive(Clone)]
 pub struct Signer {
-    credentials: Credentials,
+    credentials: CredentialsSource,
     /// The region; for SigV4a, the region set.
     region: Arc<str>,
     service: Arc<str>,
@@ -178,6 +184,14 @@ impl Signer {
     /// ```
     pub fn new(
         credentials: Credentials,
+        region: impl Into<String>,
+        service: impl Into<String>,
+    ) -> Self {
+        Signer::with_source(CredentialsSource::Fixed(credentials), region, service)
+    }
+
+    fn with_source(
+        credentials: CredentialsSource,
         region: impl Into<String>,
         service: impl Into<String>,
     ) -> Self {
@@ -352,15 +366,22 @@ impl Signer {
         &self.service
     }
 
-    /// The credentials this signer signs with.
+    /// The fixed credentials this signer signs with, or `None` for a
+    /// signer with a provider (ask the provider).
     ///
     /// ```
     /// # use http_sigv4::{Credentials, Signer};
-    /// # let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "s3");
-    /// assert_eq!(signer.credentials().access_key_id(), "AKID");
+    /// let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "s3");
+    /// assert_eq!(signer.credentials().map(|c| c.access_key_id()), Some("AKID"));
+    ///
+    /// let signer = Signer::with_provider(|| Ok(Credentials::new("AKID", "SECRET", None::<String>)), "us-east-1", "s3");
+    /// assert!(signer.credentials().is_none());
     /// ```
-    pub fn credentials(&self) -> &Credentials {
-        &self.credentials
+    pub fn credentials(&self) -> Option<&Credentials> {
+        match &self.credentials {
+            CredentialsSource::Fixed(credentials) => Some(credentials),
+            CredentialsSource::Provider(_) => None,
+        }
     }
 
     /// Signs `req` now; see [`sign_at`](Self::sign_at).
@@ -420,8 +441,9 @@ impl Signer {
         self.check_scope()?;
         let payload_hash = self.settings.payload.hash_for(req.body().body_bytes())?;
         let host = resolve_host(req)?;
+        let credentials = self.current_credentials()?;
         let add_content_sha256 = self.settings.content_sha256 == ContentSha256Header::Signed;
-        let token = self.session_token()?;
+        let token = session_token(&credentials)?;
         let signed_token =
             token.filter(|_| self.settings.session_token == SessionTokenMode::Signed);
         let region_set = self.region_set();
@@ -462,6 +484,7 @@ impl Signer {
         let scope = self.scope(&t);
         let query = req.uri().query().unwrap_or("");
         let output = self.sign_parts(
+            &credentials,
             &t,
             &scope,
             req,
@@ -473,7 +496,7 @@ impl Signer {
         let authorization = format!(
             "{} Credential={}/{scope}, SignedHeaders={}, Signature={}",
             self.algorithm.name(),
-            self.credentials.access_key_id(),
+            credentials.access_key_id(),
             output.signed_headers,
             output.signature
         );
@@ -588,7 +611,8 @@ impl Signer {
         self.check_scope()?;
         let payload_hash = self.settings.payload.hash_for(req.body().body_bytes())?;
         let host = resolve_host(req)?;
-        let token = self.session_token()?;
+        let credentials = self.current_credentials()?;
+        let token = session_token(&credentials)?;
 
         // The signer owns these; a caller's (or an earlier signature's) are
         // dropped rather than signed.
@@ -623,7 +647,7 @@ impl Signer {
                 query.push('&');
             }
         }
-        let credential = format!("{}/{scope}", self.credentials.access_key_id());
+        let credential = format!("{}/{scope}", credentials.access_key_id());
         let expires = expires_in.as_secs().to_string();
         let mut params = vec![
             (X_AMZ_ALGORITHM_PARAM, self.algorithm.name()),
@@ -641,6 +665,7 @@ impl Signer {
         push_params(&mut query, &params);
 
         let output = self.sign_parts(
+            &credentials,
             &t,
             &scope,
             req,
@@ -690,6 +715,7 @@ impl Signer {
     #[allow(clippy::too_many_arguments)]
     fn sign_parts<B>(
         &self,
+        credentials: &Credentials,
         t: &Timestamp,
         scope: &str,
         req: &Request<B>,
@@ -715,9 +741,9 @@ impl Signer {
         let string_to_sign = string_to_sign(self.algorithm.name(), t, scope, &canonical_request);
         let signature = match &self.algorithm {
             Algorithm::HmacSha256 => {
-                let key = self.keys.get_or_derive(t.date(), || {
+                let key = self.keys.get_or_derive(t.date(), credentials, || {
                     SigningKey::derive(
-                        self.credentials.secret_access_key(),
+                        credentials.secret_access_key(),
                         t.date(),
                         &self.region,
                         &self.service,
@@ -726,7 +752,7 @@ impl Signer {
                 hex::encode(key.sign(string_to_sign.as_bytes()))
             }
             #[cfg(feature = "sigv4a")]
-            Algorithm::EcdsaP256(key) => key.sign(&self.credentials, string_to_sign.as_bytes())?,
+            Algorithm::EcdsaP256(key) => key.sign(credentials, string_to_sign.as_bytes())?,
         };
         Ok(SigningOutput {
             canonical_request,
@@ -751,13 +777,11 @@ impl Signer {
             || self.settings.extra_unsigned_headers.contains(name)
     }
 
-    /// Checks the parts of the credential scope and the access key id, which
-    /// are written into the `Authorization` header or the query.
+    /// Checks the region and service, which are written into the credential
+    /// scope.
     fn check_scope(&self) -> Result<(), Error> {
-        let scope_part =
-            |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && b != b'/');
         match self.algorithm {
-            Algorithm::HmacSha256 if !scope_part(&self.region) => {
+            Algorithm::HmacSha256 if !is_scope_part(&self.region) => {
                 return Err(Error::InvalidScope { field: "region" });
             }
             #[cfg(feature = "sigv4a")]
@@ -768,32 +792,26 @@ impl Signer {
             }
             _ => {}
         }
-        if !scope_part(&self.service) {
+        if !is_scope_part(&self.service) {
             return Err(Error::InvalidScope { field: "service" });
-        }
-        let akid = self.credentials.access_key_id();
-        if !scope_part(akid) || akid.contains([',', '=']) {
-            return Err(Error::InvalidCredentials {
-                field: "access key id",
-            });
-        }
-        if self.credentials.secret_access_key().is_empty() {
-            return Err(Error::InvalidCredentials {
-                field: "secret access key",
-            });
         }
         Ok(())
     }
+}
 
-    fn session_token(&self) -> Result<Option<&str>, Error> {
-        match self.credentials.session_token() {
-            Some(token) if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) => {
-                Err(Error::InvalidCredentials {
-                    field: "session token",
-                })
-            }
-            token => Ok(token),
+/// Whether `s` can be one `/`-separated part of a credential.
+fn is_scope_part(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && b != b'/')
+}
+
+fn session_token(credentials: &Credentials) -> Result<Option<&str>, Error> {
+    match credentials.session_token() {
+        Some(token) if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) => {
+            Err(Error::InvalidCredentials {
+                field: "session token",
+            })
         }
+        token => Ok(token),
     }
 }
 
@@ -959,3 +977,9 @@ impl SigningOutput {
         &self.signed_headers
     }
 }
+
+mod sources;
+#[cfg(test)]
+mod tests;
+
+use sources::CredentialsSource;

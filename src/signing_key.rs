@@ -9,8 +9,8 @@
 //! signature = hex(HMAC-SHA256(kSigning, string to sign))
 //! ```
 //! (AWS General Reference, *Calculate the signature for AWS Signature
-//! Version 4*.) The key changes once a day, so [`SigningKeyCache`] keeps the
-//! last one.
+//! Version 4*.) The key changes once a day (or when the credentials change),
+//! so [`SigningKeyCache`] keeps the last one.
 
 use std::sync::RwLock;
 
@@ -19,6 +19,7 @@ use sha2::Sha256;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::string_to_sign::TERMINATOR;
+use crate::Credentials;
 
 /// HMAC-SHA256 of `data` under `key`.
 pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
@@ -70,35 +71,51 @@ impl Drop for SigningKey {
     }
 }
 
-/// The last derived key and the date it is for.
+/// The last derived key, with the date and the credentials it is for.
 ///
-/// Region, service and secret are fixed for the [`Signer`](crate::Signer)
-/// that owns the cache, so the date is the whole cache key. Reads take a
-/// shared lock; a new key is derived once a day.
+/// Region and service are fixed for the [`Signer`](crate::Signer) that owns
+/// the cache; the credentials are fixed too unless the signer has a
+/// provider, which may hand out new ones at any time. So the cache key is
+/// the date plus the credentials' access key id and secret (compared, never
+/// shown: the cache has no `Debug`). Reads take a shared lock; a new key is
+/// derived once a day, or when the credentials change.
 #[derive(Default)]
 pub(crate) struct SigningKeyCache {
-    last: RwLock<Option<([u8; 8], SigningKey)>>,
+    last: RwLock<Option<Entry>>,
+}
+
+struct Entry {
+    date: [u8; 8],
+    credentials: Credentials,
+    key: SigningKey,
 }
 
 impl SigningKeyCache {
-    /// The key for `date` (`YYYYMMDD`), derived with `derive` on a miss.
+    /// The key for `date` (`YYYYMMDD`) and `credentials`, derived with
+    /// `derive` on a miss.
     pub(crate) fn get_or_derive(
         &self,
         date: &str,
+        credentials: &Credentials,
         derive: impl FnOnce() -> SigningKey,
     ) -> SigningKey {
-        let mut cache_key = [0u8; 8];
-        cache_key.copy_from_slice(&date.as_bytes()[..8.min(date.len())]);
+        let mut cache_date = [0u8; 8];
+        let len = 8.min(date.len());
+        cache_date[..len].copy_from_slice(&date.as_bytes()[..len]);
         if let Ok(guard) = self.last.read() {
-            if let Some((cached_date, key)) = guard.as_ref() {
-                if *cached_date == cache_key {
-                    return key.clone();
+            if let Some(entry) = guard.as_ref() {
+                if entry.date == cache_date && entry.credentials.same_key(credentials) {
+                    return entry.key.clone();
                 }
             }
         }
         let key = derive();
         if let Ok(mut guard) = self.last.write() {
-            *guard = Some((cache_key, key.clone()));
+            *guard = Some(Entry {
+                date: cache_date,
+                credentials: credentials.clone(),
+                key: key.clone(),
+            });
         }
         key
     }
@@ -151,13 +168,44 @@ mod tests {
     #[test]
     fn cache_derives_once_per_date() {
         let cache = SigningKeyCache::default();
+        let creds = Credentials::new("AKID", SECRET, None::<String>);
         let mut derivations = 0;
         for date in ["20150830", "20150830", "20150831", "20150831"] {
-            cache.get_or_derive(date, || {
+            cache.get_or_derive(date, &creds, || {
                 derivations += 1;
                 SigningKey::derive(SECRET, date, "us-east-1", "service")
             });
         }
         assert_eq!(derivations, 2);
+    }
+
+    #[test]
+    fn cache_derives_again_when_the_credentials_change() {
+        let cache = SigningKeyCache::default();
+        let first = Credentials::new("AKID", SECRET, None::<String>);
+        // Equal id and secret in another allocation: a provider that builds
+        // new `Credentials` on every call must still hit the cache.
+        let same = Credentials::new("AKID", SECRET, Some("new-token"));
+        let rotated = Credentials::new("AKID", "rotated-secret", None::<String>);
+        let mut derived = Vec::new();
+        for creds in [&first, &same, &rotated, &rotated, &first] {
+            let key = cache.get_or_derive("20150830", creds, || {
+                derived.push(creds.secret_access_key().to_owned());
+                SigningKey::derive(
+                    creds.secret_access_key(),
+                    "20150830",
+                    "us-east-1",
+                    "service",
+                )
+            });
+            let expected = SigningKey::derive(
+                creds.secret_access_key(),
+                "20150830",
+                "us-east-1",
+                "service",
+            );
+            assert_eq!(key.0, expected.0);
+        }
+        assert_eq!(derived, [SECRET, "rotated-secret", SECRET]);
     }
 }

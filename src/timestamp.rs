@@ -1,6 +1,6 @@
 //! The signing time in the two forms SigV4 uses: `YYYYMMDDTHHMMSSZ`
 //! (`X-Amz-Date`) and `YYYYMMDD` (the credential scope), plus the HTTP
-//! `Date` form (IMF-fixdate).
+//! `Date` form (IMF-fixdate), and RFC 3339 times (credential expiry).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -164,10 +164,114 @@ impl Timestamp {
     }
 }
 
+/// Parses an RFC 3339 date-time, `2030-01-01T00:00:00Z` or
+/// `2030-01-01T01:00:00.5+01:00` (`T` or a space, `Z` or an offset;
+/// fractions of a second are dropped).
+pub(crate) fn parse_rfc3339(s: &str) -> Option<SystemTime> {
+    let b = s.as_bytes();
+    let num = |range: std::ops::Range<usize>| -> Option<u32> {
+        let digits = s.get(range)?;
+        if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        digits.parse().ok()
+    };
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't' | b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let month = Month::try_from(u8::try_from(num(5..7)?).ok()?).ok()?;
+    let date = Date::from_calendar_date(
+        i32::try_from(num(0..4)?).ok()?,
+        month,
+        u8::try_from(num(8..10)?).ok()?,
+    )
+    .ok()?;
+    let time = Time::from_hms(
+        u8::try_from(num(11..13)?).ok()?,
+        u8::try_from(num(14..16)?).ok()?,
+        u8::try_from(num(17..19)?).ok()?,
+    )
+    .ok()?;
+    let mut rest = s.get(19..)?;
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        rest = &fraction[digits..];
+    }
+    let offset_seconds: i64 = match rest.as_bytes() {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let hours = i64::from(num(s.len() - 5..s.len() - 3)?);
+            let minutes = i64::from(num(s.len() - 2..s.len())?);
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let offset = hours * 3600 + minutes * 60;
+            match sign {
+                b'+' => offset,
+                _ => -offset,
+            }
+        }
+        _ => return None,
+    };
+    let unix = PrimitiveDateTime::new(date, time)
+        .assume_utc()
+        .unix_timestamp()
+        .checked_sub(offset_seconds)?;
+    match u64::try_from(unix) {
+        Ok(after) => UNIX_EPOCH.checked_add(std::time::Duration::from_secs(after)),
+        Err(_) => UNIX_EPOCH.checked_sub(std::time::Duration::from_secs(unix.unsigned_abs())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn rfc3339_forms() {
+        let t = |secs: u64| Some(UNIX_EPOCH + Duration::from_secs(secs));
+        assert_eq!(parse_rfc3339("2015-08-30T12:36:00Z"), t(1_440_938_160));
+        assert_eq!(parse_rfc3339("2015-08-30t12:36:00z"), t(1_440_938_160));
+        assert_eq!(parse_rfc3339("2015-08-30 12:36:00Z"), t(1_440_938_160));
+        assert_eq!(parse_rfc3339("2015-08-30T12:36:00.999Z"), t(1_440_938_160));
+        assert_eq!(parse_rfc3339("2015-08-30T14:36:00+02:00"), t(1_440_938_160));
+        assert_eq!(parse_rfc3339("2015-08-30T07:06:00-05:30"), t(1_440_938_160));
+        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), t(0));
+        assert_eq!(
+            parse_rfc3339("1969-12-31T23:59:59Z"),
+            Some(UNIX_EPOCH - Duration::from_secs(1))
+        );
+        for bad in [
+            "",
+            "2015-08-30",
+            "2015-08-30T12:36:00",
+            "2015-08-30T12:36Z",
+            "2015-13-30T12:36:00Z",
+            "2015-02-30T12:36:00Z",
+            "2015-08-30T24:00:00Z",
+            "2015-08-30T12:36:00.Z",
+            "2015-08-30T12:36:00+0200",
+            "2015-08-30T12:36:00+24:00",
+            "2015-08-30T12:36:00 Z",
+            "2015-08-30X12:36:00Z",
+            "+015-08-30T12:36:00Z",
+            "2015-08-30T12:36:00Zjunk",
+            "2015-08-30T12:36:0\u{e9}Z",
+            "2015-08-30T12:36:00+\u{e9}:00",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad:?}");
+        }
+    }
 
     fn at(secs: u64) -> Timestamp {
         Timestamp::new(UNIX_EPOCH + Duration::from_secs(secs)).unwrap()

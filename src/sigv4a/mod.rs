@@ -97,6 +97,9 @@ pub(crate) fn write_scope(out: &mut String, date: &str, service: &str) {
 #[derive(Clone)]
 pub struct SigV4aSigner {
     inner: Signer,
+    /// The fixed credentials `inner` signs with; the key pair in `key` is
+    /// derived from them once.
+    credentials: Credentials,
     key: Arc<SigningKeyCell>,
 }
 
@@ -121,9 +124,13 @@ impl SigV4aSigner {
         service: impl Into<String>,
     ) -> Self {
         let key = Arc::new(SigningKeyCell::default());
-        let inner = Signer::new(credentials, region_set, service)
+        let inner = Signer::new(credentials.clone(), region_set, service)
             .algorithm(Algorithm::EcdsaP256(Arc::clone(&key)));
-        SigV4aSigner { inner, key }
+        SigV4aSigner {
+            inner,
+            credentials,
+            key,
+        }
     }
 
     /// What to sign for the body (default: its SHA-256); see
@@ -270,7 +277,7 @@ impl SigV4aSigner {
     /// assert_eq!(signer.credentials().access_key_id(), "AKID");
     /// ```
     pub fn credentials(&self) -> &Credentials {
-        self.inner.credentials()
+        &self.credentials
     }
 
     /// The public key of the key pair derived from the credentials, as an
@@ -293,7 +300,7 @@ impl SigV4aSigner {
     /// # Ok::<(), http_sigv4::Error>(())
     /// ```
     pub fn public_key(&self) -> Result<[u8; 65], Error> {
-        let key = self.key.get(self.inner.credentials())?;
+        let key = self.key.get(&self.credentials)?;
         Ok(key::sec1_uncompressed(key.verifying_key()))
     }
 
@@ -407,7 +414,7 @@ impl SigV4aSigner {
 impl fmt::Debug for SigV4aSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SigV4aSigner")
-            .field("credentials", self.inner.credentials())
+            .field("credentials", &self.credentials)
             .field("region_set", &self.inner.region())
             .field("service", &self.inner.service())
             .finish_non_exhaustive()

@@ -1,0 +1,95 @@
+//! Where credentials come from: the [`ProvideCredentials`] trait and its
+//! implementations.
+//!
+//! ```text
+//! DefaultChain ──► EnvProvider      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN
+//!              └─► ProfileProvider  ~/.aws/credentials, then ~/.aws/config (AWS_PROFILE or `default`)
+//!                    └─► ProcessProvider   the profile's `credential_process`
+//! CachingProvider: keeps what a provider returned until shortly before it expires
+//! ```
+//!
+//! Each source reads its variables from an [`Env`], the process's
+//! environment unless a test (or a program that keeps its configuration
+//! elsewhere) passes one of its own.
+
+mod cache;
+mod chain;
+mod env;
+mod json;
+mod process;
+mod profile;
+mod profile_file;
+
+pub use cache::{CachingProvider, DEFAULT_REFRESH_MARGIN};
+pub use chain::DefaultChain;
+pub use env::{Env, EnvProvider};
+pub use process::ProcessProvider;
+pub use profile::{region_from_env_or_profile, ProfileProvider};
+
+use crate::{Credentials, Error};
+
+/// A source of credentials, asked each time a
+/// [`Signer`](crate::Signer) built with
+/// [`Signer::with_provider`](crate::Signer::with_provider) signs.
+///
+/// Implemented by [`Credentials`] (fixed ones), by closures returning
+/// `Result<Credentials, Error>`, and by the providers of this crate:
+/// [`EnvProvider`], [`ProfileProvider`], [`ProcessProvider`],
+/// [`DefaultChain`] and [`CachingProvider`]. Implement it for a secret
+/// manager or a database of your own; report failures as
+/// [`Error::CredentialsUnavailable`].
+///
+/// It is synchronous: a source that must wait on the network belongs behind
+/// a [`CachingProvider`], or refreshed by a task of your own into something
+/// this trait reads.
+///
+/// ```
+/// use http_sigv4::{Credentials, Error, ProvideCredentials};
+///
+/// struct FromDatabaseRow { key_id: String, secret: String }
+///
+/// impl ProvideCredentials for FromDatabaseRow {
+///     fn provide_credentials(&self) -> Result<Credentials, Error> {
+///         Ok(Credentials::new(self.key_id.clone(), self.secret.clone(), None::<String>))
+///     }
+/// }
+///
+/// let row = FromDatabaseRow { key_id: "AKID".into(), secret: "SECRET".into() };
+/// assert_eq!(row.provide_credentials()?.access_key_id(), "AKID");
+/// # Ok::<(), http_sigv4::Error>(())
+/// ```
+pub trait ProvideCredentials {
+    /// The credentials to sign with now.
+    fn provide_credentials(&self) -> Result<Credentials, Error>;
+}
+
+/// Fixed credentials provide themselves.
+///
+/// ```
+/// use http_sigv4::{Credentials, ProvideCredentials};
+/// let creds = Credentials::new("AKID", "SECRET", None::<String>);
+/// assert_eq!(creds.provide_credentials()?.access_key_id(), "AKID");
+/// # Ok::<(), http_sigv4::Error>(())
+/// ```
+impl ProvideCredentials for Credentials {
+    fn provide_credentials(&self) -> Result<Credentials, Error> {
+        Ok(self.clone())
+    }
+}
+
+/// A closure is a provider.
+///
+/// ```
+/// use http_sigv4::{Credentials, ProvideCredentials};
+/// let provider = || Ok(Credentials::new("AKID", "SECRET", None::<String>));
+/// assert_eq!(provider.provide_credentials()?.secret_access_key(), "SECRET");
+/// # Ok::<(), http_sigv4::Error>(())
+/// ```
+impl<F> ProvideCredentials for F
+where
+    F: Fn() -> Result<Credentials, Error>,
+{
+    fn provide_credentials(&self) -> Result<Credentials, Error> {
+        self()
+    }
+}

@@ -1,0 +1,201 @@
+use super::*;
+
+fn config(text: &str) -> Result<Profiles, Error> {
+    parse(text, Path::new("/cfg"), FileKind::Config)
+}
+
+fn credentials(text: &str) -> Result<Profiles, Error> {
+    parse(text, Path::new("/creds"), FileKind::Credentials)
+}
+
+fn get<'a>(profiles: &'a Profiles, profile: &str, key: &str) -> Option<&'a str> {
+    profiles.get(profile)?.get(key).map(|v| v.as_str())
+}
+
+fn syntax_error(line: usize, problem: &'static str) -> Error {
+    Error::ProfileFileSyntax {
+        path: "/cfg".into(),
+        line,
+        problem,
+    }
+}
+
+#[test]
+fn config_sections_need_the_profile_prefix_except_default() {
+    let p = config(
+        "[default]\nregion = us-east-1\n\
+         [profile dev]\nregion = eu-west-1\n\
+         [prod]\nregion = ignored\n\
+         [sso-session corp]\nsso_region = us-east-1\n\
+         [profile\tspaced ]\nregion = ap-south-1\n",
+    )
+    .unwrap();
+    assert_eq!(get(&p, "default", "region"), Some("us-east-1"));
+    assert_eq!(get(&p, "dev", "region"), Some("eu-west-1"));
+    assert_eq!(get(&p, "spaced", "region"), Some("ap-south-1"));
+    assert!(!p.contains_key("prod"));
+    assert!(!p.contains_key("corp"));
+    assert!(!p.contains_key("sso-session corp"));
+    assert_eq!(p.len(), 3);
+}
+
+#[test]
+fn credentials_sections_are_bare_names() {
+    let p = credentials(
+        "[default]\naws_access_key_id = A\n[dev]\naws_access_key_id = B\n\
+         [profile prod]\naws_access_key_id = C\n",
+    )
+    .unwrap();
+    assert_eq!(get(&p, "default", "aws_access_key_id"), Some("A"));
+    assert_eq!(get(&p, "dev", "aws_access_key_id"), Some("B"));
+    assert!(!p.contains_key("prod"), "the prefix is not allowed here");
+    assert_eq!(p.len(), 2);
+}
+
+#[test]
+fn profile_default_wins_over_bare_default_in_either_order() {
+    for text in [
+        "[default]\nregion = bare\nonly_bare = 1\n[profile default]\nregion = prefixed\n",
+        "[profile default]\nregion = prefixed\n[default]\nregion = bare\nonly_bare = 1\n",
+    ] {
+        let p = config(text).unwrap();
+        assert_eq!(get(&p, "default", "region"), Some("prefixed"), "{text}");
+        assert_eq!(get(&p, "default", "only_bare"), None, "{text}");
+    }
+}
+
+#[test]
+fn names_are_case_insensitive_profiles_are_not() {
+    let p = config("[profile Dev]\nRegion = eu-west-1\nAWS_Access_Key_ID = AKID\n").unwrap();
+    assert_eq!(get(&p, "Dev", "region"), Some("eu-west-1"));
+    assert_eq!(get(&p, "Dev", "aws_access_key_id"), Some("AKID"));
+    assert!(!p.contains_key("dev"));
+    // The `profile` keyword and `default` are case-sensitive too.
+    let p = config("[Profile x]\na = 1\n[DEFAULT]\nb = 2\n").unwrap();
+    assert!(p.is_empty(), "{:?}", p.keys());
+}
+
+#[test]
+fn comments_and_whitespace() {
+    let text = "# a comment\n\
+                ; another\n\
+                \n   \n\
+                [profile dev]   # comment after a section\n\
+                a = 1 # comment\n\
+                b = 2;not a comment\n\
+                c = 3\t; comment after a tab\n\
+                d=4#kept\n\
+                e   =   spaced value   \n\
+                f =\n\
+                [profile x];comment right after\n\
+                g = 5\n";
+    let p = config(text).unwrap();
+    assert_eq!(get(&p, "dev", "a"), Some("1"));
+    assert_eq!(get(&p, "dev", "b"), Some("2;not a comment"));
+    assert_eq!(get(&p, "dev", "c"), Some("3"));
+    assert_eq!(get(&p, "dev", "d"), Some("4#kept"));
+    assert_eq!(get(&p, "dev", "e"), Some("spaced value"));
+    assert_eq!(get(&p, "dev", "f"), Some(""));
+    assert_eq!(get(&p, "x", "g"), Some("5"));
+}
+
+#[test]
+fn later_values_win_and_repeated_profiles_merge() {
+    let p = credentials("[a]\nk = 1\nj = 1\n[b]\nk = 2\n[a]\nk = 3\n").unwrap();
+    assert_eq!(get(&p, "a", "k"), Some("3"));
+    assert_eq!(get(&p, "a", "j"), Some("1"));
+    assert_eq!(get(&p, "b", "k"), Some("2"));
+}
+
+#[test]
+fn continuation_lines_extend_the_previous_value() {
+    let p = config(
+        "[profile dev]\ns3 =\n  max_concurrent_requests = 10\n\tmax_queue_size = 1000\nregion = us-west-2\n",
+    )
+    .unwrap();
+    assert_eq!(
+        get(&p, "dev", "s3"),
+        Some("\nmax_concurrent_requests = 10\nmax_queue_size = 1000")
+    );
+    assert_eq!(get(&p, "dev", "region"), Some("us-west-2"));
+}
+
+#[test]
+fn skipped_sections_skip_their_continuations() {
+    let p = config("[services x]\ns3 =\n  endpoint_url = http://x\n[profile a]\nk = v\n").unwrap();
+    assert_eq!(p.len(), 1);
+    assert_eq!(get(&p, "a", "k"), Some("v"));
+}
+
+#[test]
+fn crlf_and_byte_order_mark() {
+    let p = credentials("\u{feff}[default]\r\naws_access_key_id = AKID\r\n").unwrap();
+    assert_eq!(get(&p, "default", "aws_access_key_id"), Some("AKID"));
+}
+
+const NO_NAME: &str = "a section needs a name: `[profile NAME]` (config) or `[NAME]` (credentials)";
+
+#[test]
+fn malformed_lines_name_the_line() {
+    let cases: [(&str, usize, &str); 8] = [
+        ("region = x\n", 1, NO_SECTION),
+        ("# c\n\n  indented = before any section\n", 3, NO_SECTION),
+        (
+            "[profile dev\nk = v\n",
+            1,
+            "a section line must end with `]`",
+        ),
+        (
+            "[profile dev]\nk = v\njust words\n",
+            3,
+            "expected `name = value`",
+        ),
+        (
+            "[profile dev]\n= v\n",
+            2,
+            "a setting has no name before `=`",
+        ),
+        (
+            "[profile dev]\n  continued\n",
+            2,
+            "an indented line continues a setting, but no setting comes before it",
+        ),
+        ("[default]\n[profile ]\n", 2, NO_NAME),
+        ("[]\n", 1, NO_NAME),
+    ];
+    for (text, line, problem) in cases {
+        assert_eq!(config(text), Err(syntax_error(line, problem)), "{text:?}");
+    }
+}
+
+#[test]
+fn error_message_names_file_and_line_but_not_the_content() {
+    let err = config("[default]\naws_secret_access_key wJalrXUtnFEMI\n").unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("/cfg, line 2"), "{msg}");
+    assert!(!msg.contains("wJalrXUtnFEMI"), "{msg}");
+}
+
+#[test]
+fn empty_credentials_section_is_an_error() {
+    assert!(matches!(
+        credentials("[ ]\n"),
+        Err(Error::ProfileFileSyntax { line: 1, .. })
+    ));
+}
+
+#[test]
+fn names_with_spaces_are_skipped() {
+    let p = config("[profile two words]\nk = v\n").unwrap();
+    assert!(p.is_empty());
+}
+
+#[test]
+fn arbitrary_text_never_panics() {
+    // A cheap deterministic fuzz: every prefix of a nasty file.
+    let nasty = "\u{feff}[profile é]\r\n\tk=\u{0}v\n[;]\n[default\n=\n;\n\u{2028}x=y\n[ ]\n";
+    for end in (0..=nasty.len()).filter(|&i| nasty.is_char_boundary(i)) {
+        let _ = config(&nasty[..end]);
+        let _ = credentials(&nasty[..end]);
+    }
+}

@@ -1,0 +1,165 @@
+//! Where a [`Signer`]'s credentials come from: fixed, a provider, or the
+//! AWS CLI's sources ([`Signer::from_env`], [`Signer::from_profile`]).
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::{is_scope_part, Signer};
+use crate::provider::{
+    region_from_env_or_profile, CachingProvider, DefaultChain, Env, ProfileProvider,
+    ProvideCredentials,
+};
+use crate::{Credentials, Error};
+
+/// Where a signer's credentials come from.
+#[derive(Clone)]
+pub(super) enum CredentialsSource {
+    Fixed(Credentials),
+    Provider(Arc<dyn ProvideCredentials + Send + Sync>),
+}
+
+impl fmt::Debug for CredentialsSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CredentialsSource::Fixed(credentials) => credentials.fmt(f),
+            CredentialsSource::Provider(_) => f.write_str("Provider"),
+        }
+    }
+}
+
+impl Signer {
+    /// A signer that asks `provider` for credentials each time it signs
+    /// (credentials that rotate, expire, or live in a store of your own),
+    /// with the same defaults as [`Signer::new`]. The provider's errors are
+    /// returned by `sign`, `sign_at` and `presign_at`.
+    ///
+    /// A provider that does real work (reads files, runs a process, calls a
+    /// service) belongs behind a [`CachingProvider`]. The signing key is
+    /// derived again only when the access key id or secret changes.
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use http_sigv4::{Credentials, Error, Signer};
+    ///
+    /// // E.g. the row of a database that a task keeps up to date.
+    /// let current = std::sync::RwLock::new(Credentials::new("AKID", "SECRET", None::<String>));
+    /// let current = std::sync::Arc::new(current);
+    /// let source = current.clone();
+    /// let signer = Signer::with_provider(
+    ///     move || source.read().map(|c| c.clone()).map_err(|_| Error::CredentialsUnavailable {
+    ///         reason: "the credentials lock is poisoned".into(),
+    ///     }),
+    ///     "us-east-1",
+    ///     "service",
+    /// );
+    ///
+    /// let mut req = http::Request::get("https://example.amazonaws.com/").body(()).unwrap();
+    /// signer.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
+    /// assert!(req.headers()["authorization"].to_str().unwrap().contains("Credential=AKID/"));
+    ///
+    /// *current.write().unwrap() = Credentials::new("AKIDROTATED", "NEWSECRET", None::<String>);
+    /// signer.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
+    /// assert!(req.headers()["authorization"].to_str().unwrap().contains("Credential=AKIDROTATED/"));
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn with_provider(
+        provider: impl ProvideCredentials + Send + Sync + 'static,
+        region: impl Into<String>,
+        service: impl Into<String>,
+    ) -> Self {
+        Signer::with_source(
+            CredentialsSource::Provider(Arc::new(provider)),
+            region,
+            service,
+        )
+    }
+
+    /// A signer for `service` with the credentials and region the AWS CLI
+    /// would use: credentials from `AWS_ACCESS_KEY_ID` /
+    /// `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`, else from the profile
+    /// named by `AWS_PROFILE` (or `default`) in `~/.aws/credentials` and
+    /// `~/.aws/config` (keys or `credential_process`); the region from
+    /// `AWS_REGION`, `AWS_DEFAULT_REGION` or that profile's `region`.
+    ///
+    /// The credentials are loaded now, so a missing or broken setup is an
+    /// error here rather than at the first request, and cached
+    /// ([`CachingProvider`] over [`DefaultChain`]): temporary ones are
+    /// fetched again shortly before they expire.
+    ///
+    /// ```
+    /// use http_sigv4::Signer;
+    ///
+    /// match Signer::from_env("sts") {
+    ///     Ok(signer) => {
+    ///         let mut req = http::Request::get("https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15")
+    ///             .body(())
+    ///             .unwrap();
+    ///         signer.sign(&mut req)?;
+    ///     }
+    ///     // On a machine without AWS credentials: says what to set.
+    ///     Err(e) => eprintln!("{e}"),
+    /// }
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn from_env(service: impl Into<String>) -> Result<Self, Error> {
+        Signer::from_sources(Env::process(), None, service)
+    }
+
+    /// Like [`from_env`](Self::from_env), but with the credentials of
+    /// `profile` in the shared files whatever the environment's keys and
+    /// `AWS_PROFILE` say (`AWS_REGION` and `AWS_DEFAULT_REGION` still
+    /// choose the region, as with `aws --profile`).
+    ///
+    /// ```
+    /// use http_sigv4::Signer;
+    ///
+    /// match Signer::from_profile("http-sigv4-doc-example-no-such-profile", "s3") {
+    ///     Ok(signer) => println!("signing for {}", signer.region()),
+    ///     // Usually: "profile `http-sigv4-doc-example-no-such-profile` is in
+    ///     // neither ~/.aws/credentials nor ~/.aws/config: add it …"
+    ///     Err(e) => eprintln!("{e}"),
+    /// }
+    /// ```
+    pub fn from_profile(profile: &str, service: impl Into<String>) -> Result<Self, Error> {
+        Signer::from_sources(Env::process(), Some(profile), service)
+    }
+
+    /// [`from_env`](Self::from_env) (no `profile`) or
+    /// [`from_profile`](Self::from_profile) on the environment `env`.
+    pub(crate) fn from_sources(
+        env: Env,
+        profile: Option<&str>,
+        service: impl Into<String>,
+    ) -> Result<Self, Error> {
+        let provider = match profile {
+            None => CachingProvider::new(DefaultChain::new().env(env.clone())),
+            Some(name) => {
+                CachingProvider::new(ProfileProvider::new().env(env.clone()).profile(name))
+            }
+        };
+        provider.provide_credentials()?;
+        let region = region_from_env_or_profile(&env, profile)?;
+        Ok(Signer::with_provider(provider, region, service))
+    }
+
+    /// The credentials to sign with now, checked: the access key id is
+    /// written into the `Authorization` header or the query.
+    pub(super) fn current_credentials(&self) -> Result<Credentials, Error> {
+        let credentials = match &self.credentials {
+            CredentialsSource::Fixed(credentials) => credentials.clone(),
+            CredentialsSource::Provider(provider) => provider.provide_credentials()?,
+        };
+        let akid = credentials.access_key_id();
+        if !is_scope_part(akid) || akid.contains([',', '=']) {
+            return Err(Error::InvalidCredentials {
+                field: "access key id",
+            });
+        }
+        if credentials.secret_access_key().is_empty() {
+            return Err(Error::InvalidCredentials {
+                field: "secret access key",
+            });
+        }
+        Ok(credentials)
+    }
+}
