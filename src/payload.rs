@@ -43,17 +43,45 @@ pub enum Payload {
     Precomputed(String),
 }
 
+/// The hex SHA-256 of the empty string: the payload hash of every request
+/// without a body.
+pub(crate) const EMPTY_SHA256: &str =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
 impl Payload {
     /// The string that ends the canonical request.
-    pub(crate) fn hash_for(&self, body: Option<&[u8]>) -> Result<Cow<'_, str>, Error> {
+    pub(crate) fn hash_for(&self, body: Option<&[u8]>) -> Result<PayloadHash<'_>, Error> {
         match self {
-            Payload::Sha256 => {
-                let body = body.ok_or(Error::UnhashableBody)?;
-                Ok(Cow::Owned(hex::encode(Sha256::digest(body))))
-            }
-            Payload::Unsigned => Ok(Cow::Borrowed(UNSIGNED_PAYLOAD)),
-            Payload::Precomputed(hash) if is_valid_hash(hash) => Ok(Cow::Borrowed(hash)),
+            Payload::Sha256 => match body.ok_or(Error::UnhashableBody)? {
+                [] => Ok(PayloadHash::Borrowed(EMPTY_SHA256)),
+                body => {
+                    let mut hex = [0u8; 64];
+                    // 32 bytes always fit 64 hex digits.
+                    let _ = hex::encode_to_slice(Sha256::digest(body), &mut hex);
+                    Ok(PayloadHash::Hex(hex))
+                }
+            },
+            Payload::Unsigned => Ok(PayloadHash::Borrowed(UNSIGNED_PAYLOAD)),
+            Payload::Precomputed(hash) if is_valid_hash(hash) => Ok(PayloadHash::Borrowed(hash)),
             Payload::Precomputed(_) => Err(Error::InvalidPayloadHash),
+        }
+    }
+}
+
+/// A payload hash, kept on the stack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PayloadHash<'a> {
+    /// 64 lowercase hex digits.
+    Hex([u8; 64]),
+    Borrowed(&'a str),
+}
+
+impl PayloadHash<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            // Only ASCII hex digits are ever written.
+            PayloadHash::Hex(hex) => std::str::from_utf8(hex).unwrap_or_default(),
+            PayloadHash::Borrowed(s) => s,
         }
     }
 }
@@ -261,14 +289,20 @@ mod tests {
 
     #[test]
     fn empty_body_hashes_to_the_suite_value() {
-        assert_eq!(Payload::Sha256.hash_for(Some(b"")).unwrap(), EMPTY);
+        assert_eq!(Payload::Sha256.hash_for(Some(b"")).unwrap().as_str(), EMPTY);
+        let mut hex = [0u8; 64];
+        hex::encode_to_slice(Sha256::digest(b""), &mut hex).unwrap();
+        assert_eq!(std::str::from_utf8(&hex).unwrap(), EMPTY_SHA256);
     }
 
     #[test]
     fn suite_post_x_www_form_urlencoded_body_hash() {
         // aws-signing-test-suite/v4/post-x-www-form-urlencoded.
         assert_eq!(
-            Payload::Sha256.hash_for(Some(b"Param1=value1")).unwrap(),
+            Payload::Sha256
+                .hash_for(Some(b"Param1=value1"))
+                .unwrap()
+                .as_str(),
             "9095672bbd1f56dfc5b65f3e153adc8731a4a654192329106275f4c7b24d0b6e"
         );
     }
@@ -276,11 +310,11 @@ mod tests {
     #[test]
     fn unsigned_and_precomputed() {
         assert_eq!(
-            Payload::Unsigned.hash_for(None).unwrap(),
+            Payload::Unsigned.hash_for(None).unwrap().as_str(),
             "UNSIGNED-PAYLOAD"
         );
         let p = Payload::Precomputed(EMPTY.into());
-        assert_eq!(p.hash_for(None).unwrap(), EMPTY);
+        assert_eq!(p.hash_for(None).unwrap().as_str(), EMPTY);
         let marker = Payload::Precomputed("STREAMING-AWS4-HMAC-SHA256-PAYLOAD".into());
         assert!(marker.hash_for(None).is_ok());
     }
@@ -320,7 +354,10 @@ mod tests {
         let Payload::Precomputed(chunked) = hasher.finish() else {
             panic!("precomputed")
         };
-        assert_eq!(Payload::Sha256.hash_for(Some(&body)).unwrap(), chunked);
+        assert_eq!(
+            Payload::Sha256.hash_for(Some(&body)).unwrap().as_str(),
+            chunked
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! writes the result into its headers or its query string.
 
 use std::fmt;
+use std::ops::Range;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -18,7 +19,7 @@ use crate::settings::{ContentSha256Header, PathNormalization, SessionTokenMode, 
 use crate::signing_key::{SigningKey, SigningKeyCache};
 #[cfg(feature = "sigv4a")]
 use crate::sigv4a;
-use crate::string_to_sign::{string_to_sign, write_scope, ALGORITHM};
+use crate::string_to_sign::{write_scope, write_string_to_sign, ALGORITHM};
 use crate::timestamp::Timestamp;
 use crate::Error;
 
@@ -472,42 +473,28 @@ impl Signer {
             headers.add("x-amz-security-token", token);
         }
         if add_content_sha256 {
-            headers.add("x-amz-content-sha256", &payload_hash);
+            headers.add("x-amz-content-sha256", payload_hash.as_str());
         }
         if let Some(set) = region_set {
             headers.add("x-amz-region-set", set);
         }
         headers.sort();
 
-        let mut signed_headers = String::new();
-        headers.write_signed_headers(&mut signed_headers);
-        let scope = self.scope(&t);
         let query = req.uri().query().unwrap_or("");
         let output = self.sign_parts(
             &credentials,
             &t,
-            &scope,
             req,
             query,
             &headers,
-            signed_headers,
-            &payload_hash,
+            None,
+            payload_hash.as_str(),
         )?;
-        let authorization = format!(
-            "{} Credential={}/{scope}, SignedHeaders={}, Signature={}",
-            self.algorithm.name(),
-            credentials.access_key_id(),
-            output.signed_headers,
-            output.signature
-        );
-        let authorization =
-            HeaderValue::try_from(authorization).map_err(|_| Error::InvalidCredentials {
-                field: "access key id",
-            })?;
+        let authorization = self.authorization(&credentials, &output)?;
         let token_value = token.map(header_value_of_token).transpose()?;
         let content_sha256 = match add_content_sha256 {
             true => Some(
-                HeaderValue::try_from(payload_hash.as_ref())
+                HeaderValue::try_from(payload_hash.as_str())
                     .map_err(|_| Error::InvalidPayloadHash)?,
             ),
             false => None,
@@ -633,7 +620,8 @@ impl Signer {
         headers.sort();
         let mut signed_headers = String::new();
         headers.write_signed_headers(&mut signed_headers);
-        let scope = self.scope(&t);
+        let mut scope = String::with_capacity(64);
+        self.write_scope(&mut scope, &t);
 
         // The query as it will be sent, minus the signature (and minus a
         // token added after signing).
@@ -667,22 +655,18 @@ impl Signer {
         let output = self.sign_parts(
             &credentials,
             &t,
-            &scope,
             req,
             &query,
             &headers,
-            signed_headers.clone(),
-            &payload_hash,
+            Some(&signed_headers),
+            payload_hash.as_str(),
         )?;
         if let (Some(token), SessionTokenMode::AddedAfterSigning) =
             (token, self.settings.session_token)
         {
             push_params(&mut query, &[(X_AMZ_SECURITY_TOKEN_PARAM, token)]);
         }
-        push_params(
-            &mut query,
-            &[(X_AMZ_SIGNATURE_PARAM, output.signature.as_str())],
-        );
+        push_params(&mut query, &[(X_AMZ_SIGNATURE_PARAM, output.signature())]);
         let path = match req.uri().path() {
             "" => "/",
             path => path,
@@ -711,35 +695,48 @@ impl Signer {
         Ok(output)
     }
 
-    /// Steps 1–4 for a request whose headers and query are settled.
+    /// Steps 1–4 for a request whose headers and query are settled, into
+    /// one buffer: canonical request, string to sign, signature.
+    ///
+    /// `signed_headers` is the list already written into a presigned query,
+    /// if any (it equals what `headers` writes).
     #[allow(clippy::too_many_arguments)]
     fn sign_parts<B>(
         &self,
         credentials: &Credentials,
         t: &Timestamp,
-        scope: &str,
         req: &Request<B>,
         query: &str,
         headers: &HeaderSet<'_>,
-        signed_headers: String,
+        signed_headers: Option<&str>,
         payload_hash: &str,
     ) -> Result<SigningOutput, Error> {
-        let mut canonical_request = String::with_capacity(512);
-        canonical::write_canonical_request(
-            &mut canonical_request,
+        let path = req.uri().path();
+        let capacity = 384 + 3 * (path.len() + query.len()) + headers.estimated_len();
+        let mut buf = String::with_capacity(capacity);
+        let signed_headers = canonical::write_canonical_request(
+            &mut buf,
             &canonical::Parts {
                 method: req.method().as_str(),
-                path: req.uri().path(),
+                path,
                 query,
                 headers,
-                signed_headers: &signed_headers,
+                signed_headers,
                 payload_hash,
                 uri_encoding: self.settings.uri_encoding,
                 path_normalization: self.settings.path_normalization,
             },
         )?;
-        let string_to_sign = string_to_sign(self.algorithm.name(), t, scope, &canonical_request);
-        let signature = match &self.algorithm {
+        let canonical_request = 0..buf.len();
+        let (string_to_sign, scope) = write_string_to_sign(
+            &mut buf,
+            self.algorithm.name(),
+            t,
+            canonical_request.clone(),
+            |out| self.write_scope(out, t),
+        );
+        let sts = &buf[string_to_sign.clone()];
+        match &self.algorithm {
             Algorithm::HmacSha256 => {
                 let key = self.keys.get_or_derive(t.date(), credentials, || {
                     SigningKey::derive(
@@ -749,27 +746,60 @@ impl Signer {
                         &self.service,
                     )
                 });
-                hex::encode(key.sign(string_to_sign.as_bytes()))
+                let mut hex = [0u8; 64];
+                // 32 bytes always fit 64 hex digits.
+                let _ = hex::encode_to_slice(key.sign(sts.as_bytes()), &mut hex);
+                buf.push_str(std::str::from_utf8(&hex).unwrap_or_default());
             }
             #[cfg(feature = "sigv4a")]
-            Algorithm::EcdsaP256(key) => key.sign(credentials, string_to_sign.as_bytes())?,
-        };
+            Algorithm::EcdsaP256(key) => {
+                let signature = key.sign(credentials, sts.as_bytes())?;
+                buf.push_str(&signature);
+            }
+        }
+        let signature = string_to_sign.end..buf.len();
         Ok(SigningOutput {
+            buf,
             canonical_request,
-            string_to_sign,
-            signature,
             signed_headers,
+            string_to_sign,
+            scope,
+            signature,
         })
     }
 
-    fn scope(&self, t: &Timestamp) -> String {
-        let mut scope = String::with_capacity(64);
+    /// `AWS4-HMAC-SHA256 Credential=AKID/SCOPE, SignedHeaders=..., Signature=...`,
+    /// allocated once at its exact length.
+    fn authorization(
+        &self,
+        credentials: &Credentials,
+        output: &SigningOutput,
+    ) -> Result<HeaderValue, Error> {
+        let parts = [
+            self.algorithm.name(),
+            " Credential=",
+            credentials.access_key_id(),
+            "/",
+            output.scope(),
+            ", SignedHeaders=",
+            output.signed_headers(),
+            ", Signature=",
+            output.signature(),
+        ];
+        let mut value = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        parts.iter().for_each(|part| value.push_str(part));
+        HeaderValue::try_from(value).map_err(|_| Error::InvalidCredentials {
+            field: "access key id",
+        })
+    }
+
+    /// Appends the credential scope for time `t`.
+    fn write_scope(&self, out: &mut String, t: &Timestamp) {
         match self.algorithm {
-            Algorithm::HmacSha256 => write_scope(&mut scope, t.date(), &self.region, &self.service),
+            Algorithm::HmacSha256 => write_scope(out, t.date(), &self.region, &self.service),
             #[cfg(feature = "sigv4a")]
-            Algorithm::EcdsaP256(_) => sigv4a::write_scope(&mut scope, t.date(), &self.service),
+            Algorithm::EcdsaP256(_) => sigv4a::write_scope(out, t.date(), &self.service),
         }
-        scope
     }
 
     fn is_unsigned(&self, name: &HeaderName) -> bool {
@@ -909,10 +939,14 @@ fn resolve_host<B>(req: &Request<B>) -> Result<Host, Error> {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SigningOutput {
-    canonical_request: String,
-    string_to_sign: String,
-    signature: String,
-    signed_headers: String,
+    /// The canonical request, the string to sign and the signature, one
+    /// after the other (one allocation per signature).
+    buf: String,
+    canonical_request: Range<usize>,
+    signed_headers: Range<usize>,
+    string_to_sign: Range<usize>,
+    scope: Range<usize>,
+    signature: Range<usize>,
 }
 
 impl SigningOutput {
@@ -928,7 +962,7 @@ impl SigningOutput {
     /// # Ok::<(), http_sigv4::Error>(())
     /// ```
     pub fn canonical_request(&self) -> &str {
-        &self.canonical_request
+        &self.buf[self.canonical_request.clone()]
     }
 
     /// The string to sign (steps 2 and 3).
@@ -943,7 +977,7 @@ impl SigningOutput {
     /// # Ok::<(), http_sigv4::Error>(())
     /// ```
     pub fn string_to_sign(&self) -> &str {
-        &self.string_to_sign
+        &self.buf[self.string_to_sign.clone()]
     }
 
     /// The signature in lowercase hex: 64 digits (an HMAC-SHA256) for SigV4;
@@ -959,7 +993,7 @@ impl SigningOutput {
     /// # Ok::<(), http_sigv4::Error>(())
     /// ```
     pub fn signature(&self) -> &str {
-        &self.signature
+        &self.buf[self.signature.clone()]
     }
 
     /// The `;`-separated names of the signed headers.
@@ -974,7 +1008,12 @@ impl SigningOutput {
     /// # Ok::<(), http_sigv4::Error>(())
     /// ```
     pub fn signed_headers(&self) -> &str {
-        &self.signed_headers
+        &self.buf[self.signed_headers.clone()]
+    }
+
+    /// The credential scope, `20150830/us-east-1/service/aws4_request`.
+    pub(crate) fn scope(&self) -> &str {
+        &self.buf[self.scope.clone()]
     }
 }
 

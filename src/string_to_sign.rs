@@ -10,6 +10,8 @@
 //! SigV4a has the same four lines with its own algorithm name and a scope
 //! without the region (see `sigv4a`).
 
+use std::ops::Range;
+
 use sha2::{Digest, Sha256};
 
 use crate::timestamp::Timestamp;
@@ -30,6 +32,34 @@ pub(crate) fn write_scope(out: &mut String, date: &str, region: &str, service: &
     out.push_str(service);
     out.push('/');
     out.push_str(TERMINATOR);
+}
+
+/// Appends the string to sign for the canonical request at
+/// `canonical_request` in `out` itself, with `algorithm` at time `t`;
+/// `write_scope` appends the scope. Returns the ranges of the string to sign
+/// and of the scope in `out`.
+pub(crate) fn write_string_to_sign(
+    out: &mut String,
+    algorithm: &str,
+    t: &Timestamp,
+    canonical_request: Range<usize>,
+    write_scope: impl FnOnce(&mut String),
+) -> (Range<usize>, Range<usize>) {
+    let digest: [u8; 32] = Sha256::digest(out[canonical_request].as_bytes()).into();
+    let mut hash_hex = [0u8; 64];
+    // 32 bytes always fit 64 hex digits.
+    let _ = hex::encode_to_slice(digest, &mut hash_hex);
+    let start = out.len();
+    out.push_str(algorithm);
+    out.push('\n');
+    out.push_str(t.amz_date());
+    out.push('\n');
+    let scope_start = out.len();
+    write_scope(out);
+    let scope = scope_start..out.len();
+    out.push('\n');
+    out.push_str(std::str::from_utf8(&hash_hex).unwrap_or_default());
+    (start..out.len(), scope)
 }
 
 /// The string to sign for `canonical_request` with `algorithm` at time `t`
@@ -59,6 +89,22 @@ pub(crate) fn string_to_sign(
 mod tests {
     use super::*;
     use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn appending_form_matches_and_reports_the_scope() {
+        let creq = "GET\n/\n\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\nhost;x-amz-date\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        let t = Timestamp::new(UNIX_EPOCH + Duration::from_secs(1_440_938_160)).unwrap();
+        let mut buf = String::from(creq);
+        let (sts, scope) = write_string_to_sign(&mut buf, ALGORITHM, &t, 0..creq.len(), |out| {
+            write_scope(out, t.date(), "us-east-1", "service")
+        });
+        assert_eq!(&buf[scope], "20150830/us-east-1/service/aws4_request");
+        // aws-signing-test-suite/v4/get-vanilla/header-string-to-sign.txt
+        assert_eq!(
+            &buf[sts],
+            "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\nbb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63"
+        );
+    }
 
     #[test]
     fn suite_get_vanilla_string_to_sign() {

@@ -8,27 +8,42 @@
 //! with `,` in the order they appear. (AWS General Reference, *Create a
 //! canonical request for Signature Version 4*.)
 
-use http::header::{GetAll, HeaderMap, HeaderName, HeaderValue};
+use http::header::{HeaderMap, HeaderName};
 
 use crate::Error;
 
+/// How many headers fit in a [`HeaderSet`] before it moves to the heap.
+const INLINE_HEADERS: usize = 16;
+
 /// The headers that go into one signature: some taken from the request,
 /// some supplied by the signer (`x-amz-date`, a derived `host`, …), sorted
-/// by name.
+/// by name. Up to 16 headers are kept on the stack.
 pub(crate) struct HeaderSet<'a> {
-    entries: Vec<Entry<'a>>,
+    headers: &'a HeaderMap,
+    inline: [Entry<'a>; INLINE_HEADERS],
+    len: usize,
+    /// All entries, once there are more than `INLINE_HEADERS`.
+    spilled: Vec<Entry<'a>>,
 }
 
+#[derive(Clone, Copy, Default)]
 struct Entry<'a> {
     name: &'a str,
-    values: Values<'a>,
+    source: Source<'a>,
 }
 
-enum Values<'a> {
+#[derive(Clone, Copy)]
+enum Source<'a> {
     /// Every value of this name on the request, in order.
-    Request(GetAll<'a, HeaderValue>),
+    Request(&'a HeaderName),
     /// A value the signer is about to set on the request.
     Own(&'a str),
+}
+
+impl Default for Source<'_> {
+    fn default() -> Self {
+        Source::Own("")
+    }
 }
 
 impl<'a> HeaderSet<'a> {
@@ -37,35 +52,80 @@ impl<'a> HeaderSet<'a> {
     /// `http::HeaderName`s are lowercase already, so the names need no
     /// conversion.
     pub(crate) fn from_request(headers: &'a HeaderMap, skip: impl Fn(&HeaderName) -> bool) -> Self {
-        let mut entries = Vec::with_capacity(headers.keys_len() + 4);
+        let mut set = HeaderSet {
+            headers,
+            inline: [Entry::default(); INLINE_HEADERS],
+            len: 0,
+            spilled: Vec::new(),
+        };
         for name in headers.keys() {
             if !skip(name) {
-                entries.push(Entry {
+                set.push(Entry {
                     name: name.as_str(),
-                    values: Values::Request(headers.get_all(name)),
+                    source: Source::Request(name),
                 });
             }
         }
-        HeaderSet { entries }
+        set
     }
 
     /// Adds a header the signer will set; `name` must be lowercase and not
     /// already in the set.
     pub(crate) fn add(&mut self, name: &'a str, value: &'a str) {
-        self.entries.push(Entry {
+        self.push(Entry {
             name,
-            values: Values::Own(value),
+            source: Source::Own(value),
         });
+    }
+
+    fn push(&mut self, entry: Entry<'a>) {
+        if self.spilled.is_empty() && self.len < INLINE_HEADERS {
+            self.inline[self.len] = entry;
+            self.len += 1;
+            return;
+        }
+        if self.spilled.is_empty() {
+            self.spilled.extend_from_slice(&self.inline[..self.len]);
+        }
+        self.spilled.push(entry);
+    }
+
+    fn entries(&self) -> &[Entry<'a>] {
+        match self.spilled.is_empty() {
+            true => &self.inline[..self.len],
+            false => &self.spilled,
+        }
     }
 
     /// Sorts the set by name; call after the last [`add`](Self::add).
     pub(crate) fn sort(&mut self) {
-        self.entries.sort_unstable_by(|a, b| a.name.cmp(b.name));
+        let entries = match self.spilled.is_empty() {
+            true => &mut self.inline[..self.len],
+            false => &mut self.spilled[..],
+        };
+        entries.sort_unstable_by(|a, b| a.name.cmp(b.name));
+    }
+
+    /// About how many bytes the canonical headers and the signed-headers
+    /// list take, to size buffers.
+    pub(crate) fn estimated_len(&self) -> usize {
+        self.entries()
+            .iter()
+            .map(|entry| {
+                let values = match entry.source {
+                    Source::Own(value) => value.len(),
+                    Source::Request(name) => {
+                        self.headers.get_all(name).iter().map(|v| v.len() + 1).sum()
+                    }
+                };
+                2 * entry.name.len() + values + 3
+            })
+            .sum()
     }
 
     /// Appends the `;`-separated signed-headers list (`host;x-amz-date`).
     pub(crate) fn write_signed_headers(&self, out: &mut String) {
-        for (i, entry) in self.entries.iter().enumerate() {
+        for (i, entry) in self.entries().iter().enumerate() {
             if i > 0 {
                 out.push(';');
             }
@@ -77,13 +137,13 @@ impl<'a> HeaderSet<'a> {
     ///
     /// Fails with [`Error::InvalidHeaderValue`] when a value is not UTF-8.
     pub(crate) fn write_canonical_headers(&self, out: &mut String) -> Result<(), Error> {
-        for entry in &self.entries {
+        for entry in self.entries() {
             out.push_str(entry.name);
             out.push(':');
-            match &entry.values {
-                Values::Own(value) => push_trimmed(out, value),
-                Values::Request(values) => {
-                    for (i, value) in values.iter().enumerate() {
+            match entry.source {
+                Source::Own(value) => push_trimmed(out, value),
+                Source::Request(name) => {
+                    for (i, value) in self.headers.get_all(name).iter().enumerate() {
                         if i > 0 {
                             out.push(',');
                         }
@@ -121,6 +181,7 @@ fn push_trimmed(out: &mut String, value: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::HeaderValue;
 
     fn canonical(headers: &HeaderMap) -> (String, String) {
         let mut set = HeaderSet::from_request(headers, |n| n == http::header::USER_AGENT);
@@ -178,6 +239,27 @@ mod tests {
         let (lines, signed) = canonical(&h);
         assert!(!lines.contains("agent"));
         assert_eq!(signed, "host;x-amz-date");
+    }
+
+    #[test]
+    fn more_headers_than_fit_inline_are_all_kept_in_order() {
+        let mut h = HeaderMap::new();
+        for i in (0..40).rev() {
+            h.insert(
+                HeaderName::from_bytes(format!("x-h{i:02}").as_bytes()).unwrap(),
+                HeaderValue::from_static("v"),
+            );
+        }
+        let mut set = HeaderSet::from_request(&h, |_| false);
+        set.add("a-own", "1");
+        set.sort();
+        let mut signed = String::new();
+        set.write_signed_headers(&mut signed);
+        let names: Vec<&str> = signed.split(';').collect();
+        assert_eq!(names.len(), 41);
+        assert_eq!(names[0], "a-own");
+        assert_eq!(names[1], "x-h00");
+        assert_eq!(names[40], "x-h39");
     }
 
     #[test]

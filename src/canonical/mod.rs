@@ -10,6 +10,8 @@
 //! ```
 //! Each part has its own module: [`uri`], [`query`], [`headers`].
 
+use std::ops::Range;
+
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 
 use crate::settings::{PathNormalization, UriEncoding};
@@ -41,14 +43,20 @@ pub(crate) struct Parts<'a> {
     /// `X-Amz-*` parameters.
     pub(crate) query: &'a str,
     pub(crate) headers: &'a HeaderSet<'a>,
-    pub(crate) signed_headers: &'a str,
+    /// The signed-headers list if the caller wrote it already (it must be
+    /// what `headers` writes); else it is written from `headers`.
+    pub(crate) signed_headers: Option<&'a str>,
     pub(crate) payload_hash: &'a str,
     pub(crate) uri_encoding: UriEncoding,
     pub(crate) path_normalization: PathNormalization,
 }
 
-/// Appends the canonical request for `parts` to `out`.
-pub(crate) fn write_canonical_request(out: &mut String, parts: &Parts<'_>) -> Result<(), Error> {
+/// Appends the canonical request for `parts` to `out`; returns where the
+/// signed-headers list is in `out`.
+pub(crate) fn write_canonical_request(
+    out: &mut String,
+    parts: &Parts<'_>,
+) -> Result<Range<usize>, Error> {
     out.push_str(parts.method);
     out.push('\n');
     uri::write_canonical_uri(
@@ -62,8 +70,13 @@ pub(crate) fn write_canonical_request(out: &mut String, parts: &Parts<'_>) -> Re
     out.push('\n');
     parts.headers.write_canonical_headers(out)?;
     out.push('\n');
-    out.push_str(parts.signed_headers);
+    let start = out.len();
+    match parts.signed_headers {
+        Some(list) => out.push_str(list),
+        None => parts.headers.write_signed_headers(out),
+    }
+    let signed_headers = start..out.len();
     out.push('\n');
     out.push_str(parts.payload_hash);
-    Ok(())
+    Ok(signed_headers)
 }

@@ -419,7 +419,7 @@ impl<L: CredentialsLookup> Verifier<L> {
                 path: req.uri().path(),
                 query,
                 headers: &headers,
-                signed_headers: &listed,
+                signed_headers: Some(&listed),
                 payload_hash,
                 uri_encoding: self.uri_encoding,
                 path_normalization: self.path_normalization,

@@ -1,0 +1,114 @@
+//! Heap allocations per signature, counted by a global allocator that counts
+//! only the current thread's allocations (a count, not a timing, so it is
+//! stable enough for `cargo test`).
+//!
+//! The target (issue 5): at most 4 allocations to sign the `get-vanilla`
+//! request: the one buffer holding the canonical request, string to sign and
+//! signature, the `authorization` and `x-amz-date` header values, and at
+//! most one more.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::time::{Duration, UNIX_EPOCH};
+
+use http_sigv4::{ApiGatewaySigner, Credentials, Signer};
+
+struct CountingAllocator;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn count_one() {
+    // `try_with`: the thread-local may be gone while a thread exits.
+    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the
+// counter is a const-initialized thread-local `Cell`, which never allocates.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count_one();
+        // SAFETY: same contract as our caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as our caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count_one();
+        // SAFETY: same contract as our caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAllocator = CountingAllocator;
+
+fn allocations_during(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.with(Cell::get);
+    f();
+    ALLOCATIONS.with(Cell::get) - before
+}
+
+fn creds() -> Credentials {
+    Credentials::new(
+        "AKIDEXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        None::<String>,
+    )
+}
+
+fn time() -> std::time::SystemTime {
+    UNIX_EPOCH + Duration::from_secs(1_440_938_160)
+}
+
+#[test]
+fn get_vanilla_signs_with_at_most_four_allocations() {
+    let signer = Signer::new(creds(), "us-east-1", "service");
+    let request = http::Request::get("https://example.amazonaws.com/")
+        .header("host", "example.amazonaws.com")
+        .body(())
+        .unwrap();
+    // The first signature of the day derives and caches the signing key.
+    signer.sign_at(&mut request.clone(), time()).unwrap();
+
+    let mut req = request.clone();
+    let mut signature = String::with_capacity(64);
+    let n = allocations_during(|| {
+        let out = signer.sign_at(&mut req, time()).unwrap();
+        signature.push_str(out.signature());
+    });
+    // The signature AWS publishes for get-vanilla: the count is of a correct
+    // signing, not of a shortcut.
+    assert_eq!(
+        signature,
+        "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+    );
+    assert!(n <= 4, "{n} allocations");
+}
+
+#[test]
+fn api_gateway_post_allocations_do_not_grow_with_the_body() {
+    let signer = ApiGatewaySigner::new(creds(), "us-east-1");
+    let count = |body: Vec<u8>| {
+        let request =
+            http::Request::post("https://abc.execute-api.us-east-1.amazonaws.com/prod/items")
+                .header("content-type", "application/json")
+                .header("content-length", body.len().to_string())
+                .body(body)
+                .unwrap();
+        signer.sign_at(&mut request.clone(), time()).unwrap();
+        let mut req = request.clone();
+        allocations_during(|| {
+            signer.sign_at(&mut req, time()).unwrap();
+        })
+    };
+    let small = count(vec![b'x'; 1024]);
+    let large = count(vec![b'x'; 1 << 20]);
+    assert_eq!(small, large, "the body is hashed in place, never copied");
+    assert!(small <= 8, "{small} allocations");
+}
