@@ -1,6 +1,7 @@
 //! Where a [`Signer`]'s credentials come from: fixed, a provider, or the
 //! AWS CLI's sources ([`Signer::from_env`], [`Signer::from_profile`]).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -144,10 +145,13 @@ impl Signer {
 
     /// The credentials to sign with now, checked: the access key id is
     /// written into the `Authorization` header or the query.
-    pub(super) fn current_credentials(&self) -> Result<Credentials, Error> {
+    ///
+    /// Fixed credentials are borrowed, not cloned: threads sharing one
+    /// signer then never write to a shared reference count.
+    pub(super) fn current_credentials(&self) -> Result<Cow<'_, Credentials>, Error> {
         let credentials = match &self.credentials {
-            CredentialsSource::Fixed(credentials) => credentials.clone(),
-            CredentialsSource::Provider(provider) => provider.provide_credentials()?,
+            CredentialsSource::Fixed(credentials) => Cow::Borrowed(credentials),
+            CredentialsSource::Provider(provider) => Cow::Owned(provider.provide_credentials()?),
         };
         let akid = credentials.access_key_id();
         if !is_scope_part(akid) || akid.contains([',', '=']) {
