@@ -31,9 +31,6 @@ pub(crate) const SIGV4_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// [`SIGV4_UNRESERVED`] plus `/`, for paths.
-pub(crate) const SIGV4_UNRESERVED_AND_SLASH: &AsciiSet = &SIGV4_UNRESERVED.remove(b'/');
-
 /// What goes into a canonical request, borrowed from the request and the
 /// signer.
 pub(crate) struct Parts<'a> {

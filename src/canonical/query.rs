@@ -7,9 +7,7 @@
 //! `&` between parameters." (AWS General Reference, *Create a canonical
 //! request for Signature Version 4*.)
 
-use percent_encoding::percent_encode;
-
-use super::SIGV4_UNRESERVED;
+use std::ops::Range;
 
 /// Appends the canonical form of the raw query string `query` (without the
 /// leading `?`) to `out`.
@@ -22,30 +20,65 @@ use super::SIGV4_UNRESERVED;
 /// value; duplicate names are kept; a name without `=` has an empty value
 /// (`name=`); empty pieces between `&&` are dropped.
 pub(crate) fn write_canonical_query(out: &mut String, query: &str) {
-    let mut pairs: Vec<(String, String)> = query
-        .split('&')
-        .filter(|piece| !piece.is_empty())
-        .map(|piece| {
-            let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
-            (encode_component(name), encode_component(value))
-        })
-        .collect();
-    pairs.sort_unstable();
-    for (i, (name, value)) in pairs.iter().enumerate() {
+    if query.is_empty() {
+        return;
+    }
+    // Every encoded name and value goes into one scratch buffer; the pairs
+    // are ranges into it, sorted without copying the strings.
+    let mut scratch = String::with_capacity(query.len() + query.len() / 2 + 8);
+    let mut pairs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+    for piece in query.split('&').filter(|piece| !piece.is_empty()) {
+        let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
+        let name = push_encoded_component(&mut scratch, name);
+        let value = push_encoded_component(&mut scratch, value);
+        pairs.push((name, value));
+    }
+    let key = |(name, value): &(Range<usize>, Range<usize>)| {
+        (&scratch[name.clone()], &scratch[value.clone()])
+    };
+    pairs.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+    for (i, pair) in pairs.iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
+        let (name, value) = key(pair);
         out.push_str(name);
         out.push('=');
         out.push_str(value);
     }
 }
 
-/// Decodes one query component (`+` as a space, `%XX` as a byte) and encodes
-/// it with the SigV4 unreserved set.
-pub(crate) fn encode_component(raw: &str) -> String {
-    let decoded = decode_component(raw);
-    percent_encode(&decoded, SIGV4_UNRESERVED).collect()
+/// Decodes one query component (`+` as a space, `%XX` as a byte) and
+/// appends it encoded with the SigV4 unreserved set; returns where it went.
+fn push_encoded_component(out: &mut String, raw: &str) -> Range<usize> {
+    let start = out.len();
+    let bytes = raw.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let (byte, width) = match bytes.get(i..i + 3) {
+            Some([b'%', hi, lo]) => match hex_pair(*hi, *lo) {
+                Some(byte) => (byte, 3),
+                None => (b'%', 1),
+            },
+            _ if bytes[i] == b'+' => (b' ', 1),
+            _ => (bytes[i], 1),
+        };
+        push_encoded_byte(out, byte);
+        i += width;
+    }
+    start..out.len()
+}
+
+/// Appends `byte` as itself if it is unreserved, else as `%XX`.
+pub(crate) fn push_encoded_byte(out: &mut String, byte: u8) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+        out.push(char::from(byte));
+    } else {
+        out.push('%');
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
 }
 
 /// Percent-decodes a query component, reading `+` as a space. A `%` that is
@@ -164,6 +197,18 @@ mod tests {
     fn sorts_by_encoded_name() {
         // `%` (0x25) sorts before letters; the raw `~` (0x7E) after them.
         assert_eq!(canonical("~=1&a=2&%20=3"), "%20=3&a=2&~=1");
+    }
+
+    #[test]
+    fn encoded_bytes_agree_with_the_unreserved_set() {
+        // push_encoded_byte must encode exactly what SIGV4_UNRESERVED does.
+        for byte in 0..=255u8 {
+            let mut ours = String::new();
+            push_encoded_byte(&mut ours, byte);
+            let theirs: String =
+                percent_encoding::percent_encode(&[byte], super::super::SIGV4_UNRESERVED).collect();
+            assert_eq!(ours, theirs, "byte {byte:#04x}");
+        }
     }
 
     #[test]

@@ -6,9 +6,9 @@
 //! (AWS General Reference, *Create a canonical request for Signature
 //! Version 4*.)
 
-use percent_encoding::{percent_decode_str, percent_encode};
+use percent_encoding::percent_decode_str;
 
-use super::{SIGV4_UNRESERVED, SIGV4_UNRESERVED_AND_SLASH};
+use super::query::push_encoded_byte;
 use crate::settings::{PathNormalization, UriEncoding};
 
 /// Appends the canonical form of `path` (as it appears on the wire, already
@@ -47,15 +47,21 @@ pub(crate) fn write_canonical_uri(
     }
     match encoding {
         UriEncoding::Double => {
-            out.extend(percent_encode(path.as_bytes(), SIGV4_UNRESERVED_AND_SLASH))
+            for byte in path.bytes() {
+                match byte {
+                    b'/' => out.push('/'),
+                    byte => push_encoded_byte(out, byte),
+                }
+            }
         }
         UriEncoding::Single => {
             for (i, segment) in path.split('/').enumerate() {
                 if i > 0 {
                     out.push('/');
                 }
-                let decoded: Vec<u8> = percent_decode_str(segment).collect();
-                out.extend(percent_encode(&decoded, SIGV4_UNRESERVED));
+                for byte in percent_decode_str(segment) {
+                    push_encoded_byte(out, byte);
+                }
             }
         }
     }

@@ -146,11 +146,11 @@ impl CachingProvider {
     }
 
     fn fresh(&self, now: SystemTime) -> Option<Credentials> {
-        self.cached(|c| c.refresh_at.map_or(true, |at| now < at))
+        self.cached(|c| c.refresh_at.is_none_or(|at| now < at))
     }
 
     fn unexpired(&self, now: SystemTime) -> Option<Credentials> {
-        self.cached(|c| c.credentials.expiry().map_or(true, |at| now < at))
+        self.cached(|c| c.credentials.expiry().is_none_or(|at| now < at))
     }
 }
 
