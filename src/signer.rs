@@ -670,8 +670,13 @@ impl Signer {
     /// Checks the parts of the credential scope and the access key id, which
     /// are written into the `Authorization` header or the query.
     fn check_scope(&self) -> Result<(), Error> {
-        let scope_part =
-            |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && b != b'/');
+        // `/` separates the scope's parts and `,` the Authorization
+        // header's components: neither can be inside one.
+        let scope_part = |s: &str| {
+            !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_graphic() && b != b'/' && b != b',')
+        };
         if !scope_part(&self.region) {
             return Err(Error::InvalidScope { field: "region" });
         }
