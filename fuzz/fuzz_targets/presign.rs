@@ -1,6 +1,7 @@
 //! Presigns an arbitrary request with arbitrary settings and expiry: no
 //! panic; on error the request is unchanged; on success the URL verifies
-//! until it expires and is `Expired` one second later.
+//! until it expires and is `Expired` one second later (when the verifier
+//! can know the payload hash: see `SignerSpec::expects_round_trip`).
 #![no_main]
 
 use std::time::Duration;
@@ -16,8 +17,10 @@ fuzz_target!(|input: (SignerSpec, RequestSpec, u32)| {
     };
     let expires_in = Duration::from_secs(u64::from(expires));
     let before = Snapshot::of(&req);
+    let before_req = req.clone();
     let signer = spec.signer(&body_sha256(req.body()));
     match signer.presign_at(&mut req, expires_in, time) {
+        Ok(_) if !spec.expects_round_trip(&before_req, true) => {}
         Ok(out) => {
             let verifier = spec.verifier();
             check_round_trip(&verifier, &req, time, &out);

@@ -1,6 +1,7 @@
 //! Signs an arbitrary request with arbitrary settings: no panic; on error
 //! the request is unchanged; on success a verifier configured like the
-//! signer accepts it.
+//! signer accepts it (when it can know the payload hash: see
+//! `SignerSpec::expects_round_trip`).
 #![no_main]
 
 use http_sigv4_fuzz::{body_sha256, check_round_trip, RequestSpec, SignerSpec, Snapshot};
@@ -12,11 +13,15 @@ fuzz_target!(|input: (SignerSpec, RequestSpec)| {
         return;
     };
     let before = Snapshot::of(&req);
+    let before_req = req.clone();
     match spec
         .signer(&body_sha256(req.body()))
         .sign_at(&mut req, time)
     {
-        Ok(out) => check_round_trip(&spec.verifier(), &req, time, &out),
+        Ok(out) if spec.expects_round_trip(&before_req, false) => {
+            check_round_trip(&spec.verifier(), &req, time, &out)
+        }
+        Ok(_) => {}
         Err(_) => assert_eq!(
             Snapshot::of(&req),
             before,

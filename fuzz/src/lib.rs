@@ -315,6 +315,39 @@ impl SignerSpec {
         AnySigner::Generic(s)
     }
 
+    /// Whether a verifier can know the payload hash this signer signs for
+    /// `req` (before signing), so that the round trip must succeed.
+    ///
+    /// The verifier takes the payload hash from `x-amz-content-sha256` when
+    /// the request carries one, else it hashes the body (its documented
+    /// contract). So it cannot verify `UNSIGNED-PAYLOAD` or a marker that
+    /// no header announces (presigned URLs never carry the header), nor a
+    /// body hash signed beside a caller's own, different,
+    /// `x-amz-content-sha256` that the signer signed as is.
+    pub fn expects_round_trip(&self, req: &Request<Vec<u8>>, presign: bool) -> bool {
+        if self.api_gateway {
+            return true; // always the body's SHA-256, in a header it owns
+        }
+        let body_hash = body_sha256(req.body());
+        let signs_body_hash = match &self.payload {
+            PayloadSpec::Sha256 | PayloadSpec::BodyHash => true,
+            PayloadSpec::Unsigned => false,
+            PayloadSpec::Precomputed(s) => *s == body_hash,
+        };
+        let is_hex_hash = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
+        let callers_header = req.headers().contains_key("x-amz-content-sha256");
+        match (presign, self.content_sha256_header) {
+            // The signer sets the header to what it signs.
+            (false, true) => match &self.payload {
+                PayloadSpec::Precomputed(s) => signs_body_hash || !is_hex_hash(s),
+                _ => true,
+            },
+            // The signer removes a caller's header when presigning.
+            (true, true) => signs_body_hash,
+            (_, false) => signs_body_hash && !callers_header,
+        }
+    }
+
     /// A verifier configured as the signer: same scope, encoding,
     /// normalization and token placement, knowing the signer's credentials.
     pub fn verifier(&self) -> Verifier<Lookup> {
