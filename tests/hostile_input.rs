@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use http::{HeaderValue, Request};
+use http::{HeaderValue, Request, Version};
 use http_sigv4::{Credentials, Error, Malformed, Signer, Verifier};
 
 mod common;
@@ -52,5 +52,31 @@ fn fuzz_sign_comma_in_region_or_service_is_an_error() {
         let expires = Duration::from_secs(60);
         assert_eq!(signer.presign_at(&mut req, expires, suite_time()), expected);
         assert!(req.headers().is_empty());
+    }
+}
+
+/// fuzz target `sign`: an HTTP/2 request has no Host header (`:authority`
+/// carries the host, and `http` puts it in the URI). The signer signed the
+/// host without the scheme's default port, the verifier rebuilt it with the
+/// port (`h:443`), so HTTP/2 requests to an explicit default port never
+/// verified. `http` also accepts a non-numeric port (`h:8443dt5`), which the
+/// signer leaves out; both sides now derive the host with one rule.
+#[test]
+fn fuzz_sign_http2_authority_is_derived_alike_by_signer_and_verifier() {
+    for uri in [
+        "https://h:443/",
+        "http://Example.COM:80/a",
+        "https://user@[::1]:443/",
+        "https://h:8443dt5/",
+    ] {
+        let mut req = get(uri);
+        *req.version_mut() = Version::HTTP_2;
+        signer().sign_at(&mut req, suite_time()).expect(uri);
+        assert!(!req.headers().contains_key("host"), "{uri}");
+        assert_eq!(
+            verifier().verify_at(&req, suite_time()).map(|_| ()),
+            Ok(()),
+            "{uri}"
+        );
     }
 }

@@ -18,7 +18,7 @@ use crate::canonical::{self, HeaderSet};
 use crate::error::Malformed;
 use crate::payload::SignableBody;
 use crate::settings::{PathNormalization, SessionTokenMode, UriEncoding};
-use crate::signer::X_AMZ_CONTENT_SHA256;
+use crate::signer::{host_of_uri, X_AMZ_CONTENT_SHA256};
 use crate::signing_key::SigningKey;
 use crate::string_to_sign::{string_to_sign, write_scope};
 use crate::{Credentials, Error};
@@ -328,22 +328,13 @@ impl<L: CredentialsLookup> Verifier<L> {
         let signed = |name: &HeaderName| auth.signed_headers.iter().any(|s| s == name.as_str());
         let mut headers = HeaderSet::from_request(req.headers(), |name| !signed(name));
         // HTTP/2 requests carry the host as `:authority`, which `http` puts
-        // in the URI.
+        // in the URI; it is signed as the signer derives it (no default
+        // port, no userinfo, lowercase).
         let authority;
         if !req.headers().contains_key(HOST) {
-            authority = req
-                .uri()
-                .authority()
-                .map(|a| {
-                    a.as_str()
-                        .rsplit('@')
-                        .next()
-                        .unwrap_or_default()
-                        .to_ascii_lowercase()
-                })
-                .ok_or(Malformed::SignedHeaderMissing {
-                    name: "host".into(),
-                })?;
+            authority = host_of_uri(req.uri()).map_err(|_| Malformed::SignedHeaderMissing {
+                name: "host".into(),
+            })?;
             headers.add("host", &authority);
         }
         headers.sort();
