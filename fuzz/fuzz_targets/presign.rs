@@ -15,28 +15,23 @@ fuzz_target!(|input: (SignerSpec, RequestSpec, u32)| {
     let (Some(mut req), Some(time)) = (request.build(), spec.time()) else {
         return;
     };
-    let expires_in = Duration::from_secs(u64::from(expires));
-    let before = Snapshot::of(&req);
-    let before_req = req.clone();
+    // 0 to 604801 s: mostly valid, both invalid ends reachable.
+    let expires_in = Duration::from_secs(u64::from(expires) % 604_802);
+    let before = req.clone();
     let signer = spec.signer(&body_sha256(req.body()));
     match signer.presign_at(&mut req, expires_in, time) {
-        Ok(_) if !spec.expects_round_trip(&before_req, true) => {}
-        Ok(out) => {
+        Ok(out) if spec.expects_round_trip(&before, true) => {
             let verifier = spec.verifier();
             check_round_trip(&verifier, &req, time, &out);
             check_round_trip(&verifier, &req, time + expires_in, &out);
             let late = time + expires_in + Duration::from_secs(1);
+            let expired_at = time + expires_in;
             assert_eq!(
                 verifier.verify_at(&req, late),
-                Err(Error::Expired {
-                    expired_at: time + expires_in
-                })
+                Err(Error::Expired { expired_at })
             );
         }
-        Err(_) => assert_eq!(
-            Snapshot::of(&req),
-            before,
-            "a failed presigning changed the request"
-        ),
+        Ok(_) => {}
+        Err(_) => assert_eq!(Snapshot::of(&req), Snapshot::of(&before)),
     }
 });

@@ -12,20 +12,13 @@ fuzz_target!(|input: (SignerSpec, RequestSpec)| {
     let (Some(mut req), Some(time)) = (request.build(), spec.time()) else {
         return;
     };
-    let before = Snapshot::of(&req);
-    let before_req = req.clone();
-    match spec
-        .signer(&body_sha256(req.body()))
-        .sign_at(&mut req, time)
-    {
-        Ok(out) if spec.expects_round_trip(&before_req, false) => {
+    let before = req.clone();
+    let signer = spec.signer(&body_sha256(req.body()));
+    match signer.sign_at(&mut req, time) {
+        Ok(out) if spec.expects_round_trip(&before, false) => {
             check_round_trip(&spec.verifier(), &req, time, &out)
         }
         Ok(_) => {}
-        Err(_) => assert_eq!(
-            Snapshot::of(&req),
-            before,
-            "a failed signing changed the request"
-        ),
+        Err(_) => assert_eq!(Snapshot::of(&req), Snapshot::of(&before)),
     }
 });
