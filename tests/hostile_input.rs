@@ -5,7 +5,7 @@
 //! The first section holds the crashes the fuzz targets in `fuzz/` found,
 //! minimized (see `fuzz/README.md`); each names its target.
 
-use std::time::Duration;
+use std::time::{Duration, UNIX_EPOCH};
 
 use http::{HeaderValue, Request, Version};
 use http_sigv4::{Credentials, Error, Malformed, Signer, Verifier};
@@ -79,4 +79,41 @@ fn fuzz_sign_http2_authority_is_derived_alike_by_signer_and_verifier() {
             "{uri}"
         );
     }
+}
+
+/// fuzz target `verify`: checking that a presigned URL was not signed in
+/// the future computed `now + clock_skew`, which overflows `SystemTime` and
+/// panicked for a huge skew (`clock_skew(Duration::MAX)`, "never reject for
+/// skew") or a far-off `now`.
+#[test]
+fn fuzz_verify_huge_clock_skew_or_far_future_now_does_not_overflow() {
+    let mut url = get("https://example.amazonaws.com/");
+    let expires = Duration::from_secs(60);
+    signer()
+        .presign_at(&mut url, expires, suite_time())
+        .unwrap();
+    let lenient = verifier().clock_skew(Duration::MAX);
+    assert!(lenient.verify_at(&url, suite_time()).is_ok());
+    assert!(
+        lenient.verify_at(&url, UNIX_EPOCH).is_ok(),
+        "signed in the future, within the skew"
+    );
+
+    let far_future = UNIX_EPOCH + Duration::from_secs(i64::MAX as u64);
+    assert_eq!(
+        verifier().verify_at(&url, far_future),
+        Err(Error::Expired {
+            expired_at: suite_time() + expires
+        })
+    );
+    let mut req = get("https://example.amazonaws.com/");
+    signer().sign_at(&mut req, suite_time()).unwrap();
+    assert!(lenient.verify_at(&req, far_future).is_ok());
+    assert_eq!(
+        verifier().verify_at(&req, far_future),
+        Err(Error::ClockSkew {
+            signed_at: suite_time(),
+            now: far_future
+        })
+    );
 }

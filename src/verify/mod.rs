@@ -298,15 +298,14 @@ impl<L: CredentialsLookup> Verifier<L> {
 
     fn check_time(&self, auth: &Authentication, now: SystemTime) -> Result<(), Error> {
         let signed_at = auth.time.system_time();
-        let skewed = match auth.presigned {
-            // A presigned URL may be used until it expires, but may not be
-            // signed in the future.
-            Some(_) => signed_at > now + self.clock_skew,
-            None => match signed_at > now {
-                true => signed_at.duration_since(now).unwrap_or_default() > self.clock_skew,
-                false => now.duration_since(signed_at).unwrap_or_default() > self.clock_skew,
-            },
-        };
+        // Differences, not sums: `now + skew` overflows `SystemTime` for a
+        // far-off `now` or a huge skew.
+        let ahead = signed_at.duration_since(now).unwrap_or_default();
+        let behind = now.duration_since(signed_at).unwrap_or_default();
+        // A presigned URL may be used until it expires, but may not be
+        // signed in the future.
+        let skewed =
+            ahead > self.clock_skew || (auth.presigned.is_none() && behind > self.clock_skew);
         if skewed {
             return Err(Error::ClockSkew { signed_at, now });
         }
