@@ -52,7 +52,7 @@ pub enum Error {
         field: &'static str,
     },
     /// The region or service name is empty or contains characters that
-    /// cannot appear in a credential scope (`/`, whitespace, control
+    /// cannot appear in a credential scope (`/`, `,`, whitespace, control
     /// characters).
     InvalidScope {
         /// `region` or `service`.
@@ -328,8 +328,8 @@ impl fmt::Display for Error {
             ),
             Error::InvalidScope { field } => write!(
                 f,
-                "the {field} must be non-empty and must not contain `/`, whitespace or \
-                 control characters (e.g. `us-east-1`, `execute-api`)"
+                "the {field} must be non-empty and must not contain `/`, `,`, whitespace \
+                 or control characters (e.g. `us-east-1`, `execute-api`)"
             ),
             Error::InvalidTime => {
                 f.write_str("the signing time must lie between 1970-01-01 and 9999-12-31 (UTC)")

@@ -829,9 +829,13 @@ impl Signer {
     }
 }
 
-/// Whether `s` can be one `/`-separated part of a credential.
+/// Whether `s` can be one part of a credential: `/` separates the scope's
+/// parts and `,` the Authorization header's components, so neither can be
+/// inside one.
 fn is_scope_part(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && b != b'/')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'/' && b != b',')
 }
 
 fn session_token(credentials: &Credentials) -> Result<Option<&str>, Error> {
@@ -895,7 +899,18 @@ fn resolve_host<B>(req: &Request<B>) -> Result<Host, Error> {
     if req.headers().contains_key(HOST) {
         return Ok(Host::OnRequest);
     }
-    let uri = req.uri();
+    let value = HeaderValue::try_from(host_of_uri(req.uri())?).map_err(|_| Error::InvalidHost)?;
+    Ok(Host::Derived {
+        value,
+        send: req.version() < Version::HTTP_2,
+    })
+}
+
+/// The host signed for a request without a `Host` header: the URI's
+/// authority without userinfo, lowercase, with the port only when it is not
+/// the scheme's default. The [`Verifier`](crate::Verifier) derives the host
+/// of an HTTP/2 request (`:authority`) with this same rule.
+pub(crate) fn host_of_uri(uri: &Uri) -> Result<String, Error> {
     let authority = uri.authority().ok_or(Error::MissingHost)?;
     let host = authority.host();
     if host.is_empty() {
@@ -913,11 +928,7 @@ fn resolve_host<B>(req: &Request<B>) -> Result<Host, Error> {
             value.push_str(port.as_str());
         }
     }
-    let value = HeaderValue::try_from(value).map_err(|_| Error::InvalidHost)?;
-    Ok(Host::Derived {
-        value,
-        send: req.version() < Version::HTTP_2,
-    })
+    Ok(value)
 }
 
 /// What a signature was computed from, for debugging a

@@ -9,7 +9,7 @@
 //! the region, the region set in a signed `X-Amz-Region-Set` header (or query
 //! parameter), and the hex of a DER-encoded ECDSA signature.
 
-use http::header::{HeaderMap, AUTHORIZATION, DATE};
+use http::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, DATE};
 
 use crate::canonical::query::decode_component;
 use crate::error::Malformed;
@@ -128,11 +128,17 @@ impl Authentication {
         })?;
         let signature = signature.ok_or(Malformed::MissingComponent { name: "Signature" })?;
         let time = header_time(headers)?;
-        let session_token = single_header(headers, &X_AMZ_SECURITY_TOKEN, "x-amz-security-token")?;
+        // A token that is not visible ASCII belongs to no credentials: the
+        // token check rejects it (`SessionTokenMismatch`).
+        let session_token = single_header(headers, &X_AMZ_SECURITY_TOKEN, "x-amz-security-token")?
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned());
         let region_set = match kind {
             Kind::SigV4 => None,
+            // A region set that is not text matches no region
+            // (`RegionNotInSet`).
             #[cfg(feature = "sigv4a")]
-            Kind::SigV4a => single_header(headers, &X_AMZ_REGION_SET, "x-amz-region-set")?,
+            Kind::SigV4a => single_header(headers, &X_AMZ_REGION_SET, "x-amz-region-set")?
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned()),
         };
         Self::assemble(
             kind,
@@ -168,8 +174,15 @@ impl Authentication {
                 region_sets.push(value);
             }
             if let Some(i) = names.iter().position(|n| *n == name) {
-                let decoded = String::from_utf8(decode_component(value))
-                    .map_err(|_| Malformed::InvalidCredential)?;
+                let decoded = match String::from_utf8(decode_component(value)) {
+                    Ok(decoded) => decoded,
+                    // No credentials hold such a token: the token check
+                    // rejects it (`SessionTokenMismatch`).
+                    Err(e) if names[i] == "X-Amz-Security-Token" => {
+                        String::from_utf8_lossy(e.as_bytes()).into_owned()
+                    }
+                    Err(_) => return Err(not_utf8(names[i])),
+                };
                 if values[i].replace(decoded).is_some() {
                     return Err(Malformed::Repeated { name: names[i] });
                 }
@@ -324,6 +337,18 @@ impl Authentication {
     }
 }
 
+/// The error for a presigned parameter whose decoded value is not UTF-8.
+fn not_utf8(param: &str) -> Malformed {
+    match param {
+        "X-Amz-Algorithm" => Malformed::UnknownAlgorithm,
+        "X-Amz-Date" => Malformed::InvalidDate,
+        "X-Amz-Expires" => Malformed::InvalidExpires,
+        "X-Amz-SignedHeaders" => Malformed::InvalidSignedHeaders,
+        "X-Amz-Signature" => Malformed::InvalidSignature,
+        _ => Malformed::InvalidCredential,
+    }
+}
+
 fn has_param(query: &str, name: &str) -> bool {
     query
         .split('&')
@@ -334,34 +359,40 @@ fn has_param(query: &str, name: &str) -> bool {
 /// when there is no `x-amz-date` (the API Gateway rule).
 fn header_time(headers: &HeaderMap) -> Result<Timestamp, Malformed> {
     if let Some(value) = single_header(headers, &X_AMZ_DATE, "x-amz-date")? {
-        return Timestamp::parse_amz_date(&value).ok_or(Malformed::InvalidDate);
+        return Timestamp::parse_amz_date(header_text(value)?).ok_or(Malformed::InvalidDate);
     }
     match single_header(headers, &DATE, "date")? {
-        Some(value) => Timestamp::parse_http_date(&value).ok_or(Malformed::InvalidDate),
+        Some(value) => {
+            Timestamp::parse_http_date(header_text(value)?).ok_or(Malformed::InvalidDate)
+        }
         None => Err(Malformed::InvalidDate),
     }
 }
 
-fn single_header(
-    headers: &HeaderMap,
-    name: &http::header::HeaderName,
+/// A date header's value, trimmed; not ASCII is an invalid date.
+fn header_text(value: &HeaderValue) -> Result<&str, Malformed> {
+    value
+        .to_str()
+        .map(str::trim)
+        .map_err(|_| Malformed::InvalidDate)
+}
+
+/// The value of a header that may appear at most once.
+fn single_header<'h>(
+    headers: &'h HeaderMap,
+    name: &HeaderName,
     label: &'static str,
-) -> Result<Option<String>, Malformed> {
+) -> Result<Option<&'h HeaderValue>, Malformed> {
     let mut values = headers.get_all(name).iter();
     match (values.next(), values.next()) {
         (Some(_), Some(_)) => Err(Malformed::Repeated { name: label }),
-        (Some(v), None) => v
-            .to_str()
-            .map(|s| Some(s.trim().to_owned()))
-            .map_err(|_| Malformed::InvalidDate),
-        (None, _) => Ok(None),
+        (value, _) => Ok(value),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use http::HeaderValue;
 
     const SUITE_AUTHORIZATION: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
 

@@ -23,7 +23,7 @@ use crate::canonical::{self, HeaderSet};
 use crate::error::Malformed;
 use crate::payload::SignableBody;
 use crate::settings::{PathNormalization, SessionTokenMode, UriEncoding};
-use crate::signer::X_AMZ_CONTENT_SHA256;
+use crate::signer::{host_of_uri, X_AMZ_CONTENT_SHA256};
 use crate::signing_key::SigningKey;
 #[cfg(feature = "sigv4a")]
 use crate::sigv4a;
@@ -346,15 +346,14 @@ impl<L: CredentialsLookup> Verifier<L> {
 
     fn check_time(&self, auth: &Authentication, now: SystemTime) -> Result<(), Error> {
         let signed_at = auth.time.system_time();
-        let skewed = match auth.presigned {
-            // A presigned URL may be used until it expires, but may not be
-            // signed in the future.
-            Some(_) => signed_at > now + self.clock_skew,
-            None => match signed_at > now {
-                true => signed_at.duration_since(now).unwrap_or_default() > self.clock_skew,
-                false => now.duration_since(signed_at).unwrap_or_default() > self.clock_skew,
-            },
-        };
+        // Differences, not sums: `now + skew` overflows `SystemTime` for a
+        // far-off `now` or a huge skew.
+        let ahead = signed_at.duration_since(now).unwrap_or_default();
+        let behind = now.duration_since(signed_at).unwrap_or_default();
+        // A presigned URL may be used until it expires, but may not be
+        // signed in the future.
+        let skewed =
+            ahead > self.clock_skew || (auth.presigned.is_none() && behind > self.clock_skew);
         if skewed {
             return Err(Error::ClockSkew { signed_at, now });
         }
@@ -373,25 +372,22 @@ impl<L: CredentialsLookup> Verifier<L> {
         auth: &Authentication,
         payload_hash: &str,
     ) -> Result<String, Error> {
-        let signed = |name: &HeaderName| auth.signed_headers.iter().any(|s| s == name.as_str());
+        // The list is checked to be sorted and free of duplicates, so a
+        // binary search keeps this linear in the number of headers.
+        let signed = |name: &HeaderName| {
+            auth.signed_headers
+                .binary_search_by(|s| s.as_str().cmp(name.as_str()))
+                .is_ok()
+        };
         let mut headers = HeaderSet::from_request(req.headers(), |name| !signed(name));
         // HTTP/2 requests carry the host as `:authority`, which `http` puts
-        // in the URI.
+        // in the URI; it is signed as the signer derives it (no default
+        // port, no userinfo, lowercase).
         let authority;
         if !req.headers().contains_key(HOST) {
-            authority = req
-                .uri()
-                .authority()
-                .map(|a| {
-                    a.as_str()
-                        .rsplit('@')
-                        .next()
-                        .unwrap_or_default()
-                        .to_ascii_lowercase()
-                })
-                .ok_or(Malformed::SignedHeaderMissing {
-                    name: "host".into(),
-                })?;
+            authority = host_of_uri(req.uri()).map_err(|_| Malformed::SignedHeaderMissing {
+                name: "host".into(),
+            })?;
             headers.add("host", &authority);
         }
         headers.sort();
@@ -399,10 +395,11 @@ impl<L: CredentialsLookup> Verifier<L> {
         headers.write_signed_headers(&mut present);
         let listed = auth.signed_headers.join(";");
         if present != listed {
+            // `host` is present by now: from the Host header or the URI.
             let missing = auth
                 .signed_headers
                 .iter()
-                .find(|n| !present.split(';').any(|p| p == n.as_str()))
+                .find(|n| *n != "host" && !req.headers().contains_key(n.as_str()))
                 .cloned()
                 .unwrap_or_default();
             return Err(Malformed::SignedHeaderMissing { name: missing }.into());
