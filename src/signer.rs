@@ -443,7 +443,11 @@ impl Signer {
         let payload_hash = self.settings.payload.hash_for(req.body().body_bytes())?;
         let host = resolve_host(req)?;
         let credentials = self.current_credentials()?;
-        let add_content_sha256 = self.settings.content_sha256 == ContentSha256Header::Signed;
+        // A caller's own `x-amz-content-sha256` is replaced by the payload
+        // hash this signature ends with: servers take the payload hash from
+        // that header, so the two must agree.
+        let add_content_sha256 = self.settings.content_sha256 == ContentSha256Header::Signed
+            || req.headers().contains_key(X_AMZ_CONTENT_SHA256);
         let token = session_token(&credentials)?;
         let signed_token =
             token.filter(|_| self.settings.session_token == SessionTokenMode::Signed);
@@ -604,11 +608,15 @@ impl Signer {
         // The signer owns these; a caller's (or an earlier signature's) are
         // dropped rather than signed.
         let owns_content_sha256 = self.settings.content_sha256 == ContentSha256Header::Signed;
+        // Without that setting, a caller's own header stays, but carries the
+        // payload hash this signature ends with (servers read it from there).
+        let keeps_content_sha256 =
+            !owns_content_sha256 && req.headers().contains_key(X_AMZ_CONTENT_SHA256);
         let region_set = self.region_set();
         let replaced = |name: &HeaderName| {
             *name == X_AMZ_DATE
                 || *name == X_AMZ_SECURITY_TOKEN
-                || (owns_content_sha256 && *name == X_AMZ_CONTENT_SHA256)
+                || *name == X_AMZ_CONTENT_SHA256
                 || (region_set.is_some() && *name == X_AMZ_REGION_SET)
         };
         let mut headers = HeaderSet::from_request(req.headers(), |name| {
@@ -617,6 +625,16 @@ impl Signer {
         if let Host::Derived { value, .. } = &host {
             headers.add("host", value.to_str().map_err(|_| Error::InvalidHost)?);
         }
+        if keeps_content_sha256 && !self.is_unsigned(&X_AMZ_CONTENT_SHA256) {
+            headers.add("x-amz-content-sha256", payload_hash.as_str());
+        }
+        let content_sha256 = match keeps_content_sha256 {
+            true => Some(
+                HeaderValue::try_from(payload_hash.as_str())
+                    .map_err(|_| Error::InvalidPayloadHash)?,
+            ),
+            false => None,
+        };
         headers.sort();
         let mut signed_headers = String::new();
         headers.write_signed_headers(&mut signed_headers);
@@ -683,9 +701,10 @@ impl Signer {
         map.remove(AUTHORIZATION);
         map.remove(X_AMZ_DATE);
         map.remove(X_AMZ_SECURITY_TOKEN);
-        if owns_content_sha256 {
-            map.remove(X_AMZ_CONTENT_SHA256);
-        }
+        match content_sha256 {
+            Some(hash) => map.insert(X_AMZ_CONTENT_SHA256, hash),
+            None => map.remove(X_AMZ_CONTENT_SHA256),
+        };
         if region_set.is_some() {
             map.remove(X_AMZ_REGION_SET);
         }

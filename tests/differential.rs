@@ -57,8 +57,11 @@
 //! 9. **`x-amz-content-sha256` with `ContentSha256Header::Signed`.** When
 //!    asked to leave it unsigned, `aws-sigv4` leaves out the header it adds
 //!    itself, ours still signs it; when presigning, ours drops a caller's
-//!    `x-amz-content-sha256`, `aws-sigv4` signs it. [`Case::aligned`] removes
-//!    both shapes (see the `known_difference_content_sha256_*` tests).
+//!    `x-amz-content-sha256`, `aws-sigv4` signs it. Without the setting, ours
+//!    replaces a caller's `x-amz-content-sha256` with the payload hash it
+//!    signs; `aws-sigv4` signs the caller's value beside the body's hash (no
+//!    server can verify that when they differ). [`Case::aligned`] removes
+//!    these shapes (see the `known_difference_*content_sha256*` tests).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -188,6 +191,11 @@ impl Case {
             if self.settings.presign.is_some() {
                 self.headers.retain(|(name, _)| !is_content_sha256(name));
             }
+        } else {
+            // Ours replaces a caller's header with the payload hash it signs;
+            // aws-sigv4 signs it as it is beside the body's hash (see
+            // known_difference_callers_content_sha256_without_the_setting).
+            self.headers.retain(|(name, _)| !is_content_sha256(name));
         }
         self
     }
@@ -1260,4 +1268,26 @@ fn known_difference_content_sha256_stale_header_when_presigning() {
     case.settings.content_sha256 = true;
     assert!(!our_canonical_request(&case).contains("x-amz-content-sha256"));
     assert!(their_canonical_request(&case).contains("\nx-amz-content-sha256:stale\n"));
+}
+
+/// Without `ContentSha256Header::Signed`, a caller's `x-amz-content-sha256`:
+/// ours replaces its value with the payload hash the canonical request ends
+/// with (servers read the payload hash from that header); `aws-sigv4` signs
+/// the caller's value while the canonical request ends with the body's hash.
+#[test]
+fn known_difference_callers_content_sha256_without_the_setting() {
+    let case = Case::get("/").header("x-amz-content-sha256", "UNSIGNED-PAYLOAD");
+    let ours = our_canonical_request(&case);
+    let theirs = their_canonical_request(&case);
+    let empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    assert!(
+        ours.contains(&format!("x-amz-content-sha256:{empty}\n")),
+        "{ours}"
+    );
+    assert!(ours.ends_with(empty));
+    assert!(
+        theirs.contains("x-amz-content-sha256:UNSIGNED-PAYLOAD\n"),
+        "{theirs}"
+    );
+    assert!(theirs.ends_with(empty));
 }

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::canonical::{self, HeaderSet};
 use crate::error::Malformed;
-use crate::payload::SignableBody;
+use crate::payload::{SignableBody, UNSIGNED_PAYLOAD};
 use crate::settings::{PathNormalization, SessionTokenMode, UriEncoding};
 use crate::signer::{host_of_uri, X_AMZ_CONTENT_SHA256};
 use crate::signing_key::SigningKey;
@@ -300,7 +300,40 @@ impl<L: CredentialsLookup> Verifier<L> {
         }
 
         let payload_hash = payload_hash(req)?;
-        let canonical_request = self.canonical_request(req, &auth, &payload_hash)?;
+        let first = self.check_signature(req, &auth, &credentials, &payload_hash)?;
+        if let Some(mismatch) = first {
+            // A presigned URL without `x-amz-content-sha256` may have been
+            // signed with `UNSIGNED-PAYLOAD` (S3's rule) rather than the body's
+            // hash. The marker is under the signature, so accepting it lets
+            // no one change what the client signed.
+            let unsigned_presign =
+                auth.presigned.is_some() && !req.headers().contains_key(X_AMZ_CONTENT_SHA256);
+            if !unsigned_presign
+                || self
+                    .check_signature(req, &auth, &credentials, UNSIGNED_PAYLOAD)?
+                    .is_some()
+            {
+                return Err(mismatch);
+            }
+        }
+        Ok(VerifiedRequest {
+            access_key_id: auth.access_key_id,
+            signed_headers: auth.signed_headers,
+            signed_at: auth.time.system_time(),
+            presigned: auth.presigned.is_some(),
+        })
+    }
+
+    /// Rebuilds the canonical request with `payload_hash` and checks the
+    /// signature: `None` when it matches, else the mismatch error.
+    fn check_signature<B>(
+        &self,
+        req: &Request<B>,
+        auth: &Authentication,
+        credentials: &Credentials,
+        payload_hash: &str,
+    ) -> Result<Option<Error>, Error> {
+        let canonical_request = self.canonical_request(req, auth, payload_hash)?;
         let mut scope = String::with_capacity(64);
         let algorithm = match &auth.scheme {
             Scheme::Hmac { region, .. } => {
@@ -326,22 +359,14 @@ impl<L: CredentialsLookup> Verifier<L> {
             }
             #[cfg(feature = "sigv4a")]
             Scheme::Ecdsa { signature, .. } => {
-                let key = self.public_keys.get(&credentials)?;
+                let key = self.public_keys.get(credentials)?;
                 sigv4a::verify(&key, string_to_sign.as_bytes(), signature)?
             }
         };
-        if !matches {
-            return Err(Error::SignatureMismatch {
-                canonical_request,
-                string_to_sign,
-            });
-        }
-        Ok(VerifiedRequest {
-            access_key_id: auth.access_key_id,
-            signed_headers: auth.signed_headers,
-            signed_at: auth.time.system_time(),
-            presigned: auth.presigned.is_some(),
-        })
+        Ok((!matches).then_some(Error::SignatureMismatch {
+            canonical_request,
+            string_to_sign,
+        }))
     }
 
     fn check_time(&self, auth: &Authentication, now: SystemTime) -> Result<(), Error> {
