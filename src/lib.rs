@@ -157,6 +157,9 @@ mod provider;
 #[cfg(feature = "sigv4a")]
 mod sigv4a;
 
+#[cfg(any(feature = "tower", feature = "reqwest"))]
+mod integration;
+
 pub use api_gateway::{ApiGatewaySigner, API_GATEWAY_UNSIGNED_HEADERS, EXECUTE_API};
 pub use credentials::Credentials;
 pub use error::{Error, Malformed};
@@ -171,6 +174,15 @@ pub use verify::{CredentialsLookup, VerifiedRequest, Verifier, DEFAULT_CLOCK_SKE
 
 #[cfg(feature = "sigv4a")]
 pub use sigv4a::SigV4aSigner;
+
+#[cfg(feature = "reqwest")]
+pub use integration::reqwest::SignReqwest;
+#[cfg(feature = "reqwest-middleware")]
+pub use integration::reqwest_middleware::SigningMiddleware;
+#[cfg(feature = "tower")]
+pub use integration::tower::{SignedBody, Signing, SigningLayer, DEFAULT_BODY_LIMIT};
+#[cfg(any(feature = "tower", feature = "reqwest"))]
+pub use integration::RequestSigner;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
