@@ -113,6 +113,32 @@
 //! [`Verifier`] accepts such requests when the feature is on. The feature adds
 //! RustCrypto's `p256` (ECDSA only).
 //!
+//! # Client integrations
+//!
+//! Every client that sends `http::Request`s (hyper 1, ureq 3) needs no
+//! adapter: sign the request, then send it. For the others, one cargo
+//! feature each, off by default:
+//!
+//! - `tower`: `SigningLayer` → `Signing<S>`, for hyper-util's client
+//!   and any tower stack. Bodies implementing `http_body::Body` are read
+//!   into memory up to a limit to be hashed (else `Error::BodyTooLarge`),
+//!   unless the signer or a [`Payload`] in the request's extensions says
+//!   not to; the inner service gets a `SignedBody`.
+//! - `reqwest`: `SignReqwest`, `signer.sign_reqwest(&mut req)` for a
+//!   `reqwest::Request` built by hand.
+//! - `reqwest-middleware`: `SigningMiddleware` for a
+//!   `reqwest_middleware::ClientWithMiddleware`.
+//!
+//! They take any signer through `RequestSigner`, and ask its credentials
+//! provider at each request, so long-running clients pick up rotated
+//! credentials. A retry above them is signed again.
+//!
+//! ```text
+//! Request ──► retry / timeout layers ──► Signing (last) ──► client ──► AWS
+//!                 re-sent attempts are      sets host, x-amz-date,
+//!                 signed afresh             authorization, ...
+//! ```
+//!
 //! # The public interface
 //!
 //! - [`Credentials`]: access key id, secret key, optional session token
@@ -133,6 +159,11 @@
 //!   secrets through a [`CredentialsLookup`].
 //! - `SigV4aSigner` (feature `sigv4a`): SigV4a, one ECDSA signature for a
 //!   set of regions; see [below](#sigv4a).
+//! - `SigningLayer`, `Signing`, `SignedBody`, `DEFAULT_BODY_LIMIT`
+//!   (feature `tower`), `SignReqwest` (feature `reqwest`),
+//!   `SigningMiddleware` (feature `reqwest-middleware`), and
+//!   `RequestSigner`, which they take: see
+//!   [above](#client-integrations).
 //! - [`Error`]: everything that can go wrong.
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
