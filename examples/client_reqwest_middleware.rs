@@ -59,7 +59,10 @@ async fn run(gateway: &gateway::Gateway) -> Result<(), BoxError> {
         .body(r#"{"name":"Rex","type":"dog"}"#);
     let get = client.get(gateway.url("/pets?type=dog&q=hello%20world"));
 
-    for (what, req) in [("POST /pets", post), ("GET /pets?type=dog&q=hello%20world", get)] {
+    for (what, req) in [
+        ("POST /pets", post),
+        ("GET /pets?type=dog&q=hello%20world", get),
+    ] {
         let response = req.send().await?;
         let status = response.status();
         println!("{what}\n  -> {status} {}", response.text().await?);

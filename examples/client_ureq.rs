@@ -49,15 +49,18 @@ fn run(gateway: &gateway::Gateway) -> Result<(), Box<dyn Error>> {
     let post = http::Request::post(gateway.url("/pets"))
         .header("content-type", "application/json")
         .body(r#"{"name":"Rex","type":"dog"}"#.to_owned())?;
-    let get = http::Request::get(gateway.url("/pets?type=dog&q=hello%20world"))
-        .body(String::new())?;
+    let get =
+        http::Request::get(gateway.url("/pets?type=dog&q=hello%20world")).body(String::new())?;
 
     for mut req in [post, get] {
         signer.sign(&mut req)?; // the one line
         let what = format!("{} {}", req.method(), req.uri());
         let mut response = agent.run(req)?;
         let status = response.status();
-        println!("{what}\n  -> {status} {}", response.body_mut().read_to_string()?);
+        println!(
+            "{what}\n  -> {status} {}",
+            response.body_mut().read_to_string()?
+        );
         if status != 200 {
             return Err(format!("{what}: expected 200, got {status}").into());
         }
