@@ -189,6 +189,27 @@ mod tests {
     }
 
     #[test]
+    fn a_fragment_is_not_signed_and_raw_query_characters_are_encoded_for_signing() {
+        let signer = Signer::new(creds(), "us-east-1", "service");
+        let url = reqwest::Url::parse("https://h.example/p?q=1#section").unwrap();
+        let mut req = reqwest::Request::new(reqwest::Method::GET, url);
+        let out = signer.sign_reqwest(&mut req).unwrap();
+        assert!(out.canonical_request().starts_with("GET\n/p\nq=1\n"));
+        verifier("service").verify(&as_sent(&req)).unwrap();
+
+        // `url` leaves `{`, `}` and `|` raw in a query, and so does the
+        // request line: they are signed percent-encoded, as AWS does.
+        let url = reqwest::Url::parse("https://h.example/a?q={x}|y").unwrap();
+        assert_eq!(url.query(), Some("q={x}|y"));
+        let mut req = reqwest::Request::new(reqwest::Method::GET, url);
+        let out = signer.sign_reqwest(&mut req).unwrap();
+        assert!(out
+            .canonical_request()
+            .starts_with("GET\n/a\nq=%7Bx%7D%7Cy\n"));
+        verifier("service").verify(&as_sent(&req)).unwrap();
+    }
+
+    #[test]
     fn a_bytes_body_is_hashed_and_a_stream_is_refused() {
         let signer = ApiGatewaySigner::new(creds(), "us-east-1");
         let url: reqwest::Url = "https://h.example/pets".parse().unwrap();

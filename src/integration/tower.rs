@@ -28,6 +28,11 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The default [`SigningLayer::body_limit`]: 10 MiB, API Gateway's largest
 /// payload.
+///
+/// ```
+/// assert_eq!(http_sigv4::DEFAULT_BODY_LIMIT, 10_485_760);
+/// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024;
 
 /// A tower [`Layer`] that wraps a service in [`Signing`], which signs every
