@@ -362,3 +362,24 @@ fn a_body_whose_size_hint_is_over_the_limit_fails_before_anything_is_sent() {
     assert_eq!(*err, Error::BodyTooLarge { limit: 3 });
     assert!(err.to_string().contains("3 bytes"), "{err}");
 }
+
+#[cfg(feature = "sigv4a")]
+#[test]
+fn a_sigv4a_signer_works_in_the_layer_too() {
+    with_gateway(|gw| async move {
+        // The gateway's Verifier accepts SigV4a when the feature is on; its
+        // region must be in the signed region set.
+        let signer =
+            http_sigv4::SigV4aSigner::new(gateway::long_term_credentials(), "us-*", EXECUTE_API);
+        let mut service = ServiceBuilder::new()
+            .timeout(TIMEOUT)
+            .layer(SigningLayer::new(signer))
+            .service(client());
+        let req = Request::post(gw.url(&format!("/pets?{QUERY}")))
+            .body(full(PET))
+            .unwrap();
+        let reply = send(&mut service, req).await.unwrap();
+        reply.assert_accepted(ACCESS_KEY_ID);
+        assert!(reply.signed_headers().contains(&"x-amz-region-set"));
+    });
+}
