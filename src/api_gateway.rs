@@ -268,8 +268,20 @@ impl ApiGatewaySigner {
         req: &mut Request<B>,
         time: SystemTime,
     ) -> Result<SigningOutput, Error> {
+        self.sign_with(req, time, &Payload::Sha256)
+    }
+
+    /// [`sign_at`](Self::sign_at) with `payload` in place of the body's
+    /// SHA-256 (the integrations' per-request override: a hash computed
+    /// while streaming the body).
+    pub(crate) fn sign_with<B: SignableBody>(
+        &self,
+        req: &mut Request<B>,
+        time: SystemTime,
+        payload: &Payload,
+    ) -> Result<SigningOutput, Error> {
         let added_length = add_content_length(req);
-        let result = self.signer.sign_at(req, time);
+        let result = self.signer.sign_with(req, time, payload);
         if result.is_err() && added_length {
             req.headers_mut().remove(CONTENT_LENGTH);
         }

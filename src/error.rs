@@ -72,8 +72,19 @@ pub enum Error {
     /// The payload must be hashed but the body cannot be read as bytes
     /// (a stream).
     UnhashableBody,
-    /// The signed URI could not be rebuilt (presigning only); this happens
-    /// when the original URI cannot take a query string.
+    /// The body of a request given to the tower [`Signing`](crate::Signing)
+    /// service is longer than the limit up to which it buffers bodies to
+    /// hash them. Nothing was sent.
+    #[cfg(feature = "tower")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+    BodyTooLarge {
+        /// The limit, in bytes ([`SigningLayer::body_limit`](crate::SigningLayer::body_limit)).
+        limit: usize,
+    },
+    /// The signed URI could not be rebuilt (presigning), which happens when
+    /// the original URI cannot take a query string; or (feature `reqwest`) a
+    /// `reqwest::Url` is not a valid `http::Uri`, which reqwest cannot send
+    /// either.
     InvalidUri,
 
     // ---- Verification ----
@@ -349,9 +360,17 @@ impl fmt::Display for Error {
                  computed: hash it while reading it and use Payload::Precomputed, \
                  or use Payload::Unsigned where the service allows it",
             ),
+            #[cfg(feature = "tower")]
+            Error::BodyTooLarge { limit } => write!(
+                f,
+                "the request body is longer than the {limit} bytes the signing layer \
+                 buffers to hash it: raise SigningLayer::body_limit, or sign it without \
+                 reading it (a Payload::Precomputed hash in the request's extensions, or \
+                 Payload::Unsigned where the service allows it)"
+            ),
             Error::InvalidUri => f.write_str(
-                "the request URI could not be rebuilt with the presigned query: \
-                 use an absolute or origin-form URI",
+                "the request URI could not be rebuilt with the presigned query, or \
+                 is not a valid http::Uri: use an absolute or origin-form URI",
             ),
             Error::Malformed(m) => write!(f, "malformed SigV4 authentication: {m}"),
             Error::UnknownAccessKey { access_key_id } => write!(
@@ -682,6 +701,20 @@ mod tests {
             for part in parts {
                 assert!(msg.contains(part), "{msg:?} lacks {part:?}");
             }
+        }
+    }
+
+    #[cfg(feature = "tower")]
+    #[test]
+    fn body_too_large_message_names_the_limit_and_the_ways_out() {
+        let msg = Error::BodyTooLarge { limit: 1024 }.to_string();
+        for part in [
+            "1024 bytes",
+            "body_limit",
+            "Payload::Precomputed",
+            "Payload::Unsigned",
+        ] {
+            assert!(msg.contains(part), "{msg:?} lacks {part:?}");
         }
     }
 

@@ -113,6 +113,32 @@
 //! [`Verifier`] accepts such requests when the feature is on. The feature adds
 //! RustCrypto's `p256` (ECDSA only).
 //!
+//! # Client integrations
+//!
+//! Every client that sends `http::Request`s (hyper 1, ureq 3) needs no
+//! adapter: sign the request, then send it. For the others, one cargo
+//! feature each, off by default:
+//!
+//! - `tower`: `SigningLayer` → `Signing<S>`, for hyper-util's client
+//!   and any tower stack. Bodies implementing `http_body::Body` are read
+//!   into memory up to a limit to be hashed (else `Error::BodyTooLarge`),
+//!   unless the signer or a [`Payload`] in the request's extensions says
+//!   not to; the inner service gets a `SignedBody`.
+//! - `reqwest`: `SignReqwest`, `signer.sign_reqwest(&mut req)` for a
+//!   `reqwest::Request` built by hand.
+//! - `reqwest-middleware`: `SigningMiddleware` for a
+//!   `reqwest_middleware::ClientWithMiddleware`.
+//!
+//! They take any signer through `RequestSigner`, and ask its credentials
+//! provider at each request, so long-running clients pick up rotated
+//! credentials. A retry above them is signed again.
+//!
+//! ```text
+//! Request ──► retry / timeout layers ──► Signing (last) ──► client ──► AWS
+//!                 re-sent attempts are      sets host, x-amz-date,
+//!                 signed afresh             authorization, ...
+//! ```
+//!
 //! # The public interface
 //!
 //! - [`Credentials`]: access key id, secret key, optional session token
@@ -133,6 +159,11 @@
 //!   secrets through a [`CredentialsLookup`].
 //! - `SigV4aSigner` (feature `sigv4a`): SigV4a, one ECDSA signature for a
 //!   set of regions; see [below](#sigv4a).
+//! - `SigningLayer`, `Signing`, `SignedBody`, `DEFAULT_BODY_LIMIT`
+//!   (feature `tower`), `SignReqwest` (feature `reqwest`),
+//!   `SigningMiddleware` (feature `reqwest-middleware`), and
+//!   `RequestSigner`, which they take: see
+//!   [above](#client-integrations).
 //! - [`Error`]: everything that can go wrong.
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
@@ -157,6 +188,9 @@ mod provider;
 #[cfg(feature = "sigv4a")]
 mod sigv4a;
 
+#[cfg(any(feature = "tower", feature = "reqwest"))]
+mod integration;
+
 pub use api_gateway::{ApiGatewaySigner, API_GATEWAY_UNSIGNED_HEADERS, EXECUTE_API};
 pub use credentials::Credentials;
 pub use error::{Error, Malformed};
@@ -171,6 +205,15 @@ pub use verify::{CredentialsLookup, VerifiedRequest, Verifier, DEFAULT_CLOCK_SKE
 
 #[cfg(feature = "sigv4a")]
 pub use sigv4a::SigV4aSigner;
+
+#[cfg(feature = "reqwest")]
+pub use integration::reqwest::SignReqwest;
+#[cfg(feature = "reqwest-middleware")]
+pub use integration::reqwest_middleware::SigningMiddleware;
+#[cfg(feature = "tower")]
+pub use integration::tower::{SignedBody, Signing, SigningLayer, DEFAULT_BODY_LIMIT};
+#[cfg(any(feature = "tower", feature = "reqwest"))]
+pub use integration::RequestSigner;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -438,9 +438,26 @@ impl Signer {
         req: &mut Request<B>,
         time: SystemTime,
     ) -> Result<SigningOutput, Error> {
+        self.sign_with(req, time, &self.settings.payload)
+    }
+
+    /// The payload setting ([`payload`](Self::payload)).
+    #[cfg(any(feature = "tower", feature = "reqwest"))]
+    pub(crate) fn payload_setting(&self) -> &Payload {
+        &self.settings.payload
+    }
+
+    /// [`sign_at`](Self::sign_at) with `payload` in place of the payload
+    /// setting (the integrations' per-request override).
+    pub(crate) fn sign_with<B: SignableBody>(
+        &self,
+        req: &mut Request<B>,
+        time: SystemTime,
+        payload: &Payload,
+    ) -> Result<SigningOutput, Error> {
         let t = Timestamp::new(time)?;
         self.check_scope()?;
-        let payload_hash = self.settings.payload.hash_for(req.body().body_bytes())?;
+        let payload_hash = payload.hash_for(req.body().body_bytes())?;
         let host = resolve_host(req)?;
         let credentials = self.current_credentials()?;
         // A caller's own `x-amz-content-sha256` is replaced by the payload

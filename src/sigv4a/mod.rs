@@ -355,6 +355,12 @@ impl SigV4aSigner {
         self.inner.sign_at(req, time)
     }
 
+    /// The [`Signer`] that does the work (with the SigV4a algorithm).
+    #[cfg(any(feature = "tower", feature = "reqwest"))]
+    pub(crate) fn inner(&self) -> &Signer {
+        &self.inner
+    }
+
     /// Presigns `req` now; see [`presign_at`](Self::presign_at).
     ///
     /// ```
