@@ -403,7 +403,8 @@ impl Signer {
     ///
     /// Sets `x-amz-date`, `authorization`, `x-amz-security-token` (temporary
     /// credentials), `x-amz-content-sha256` (when
-    /// [`ContentSha256Header::Signed`]), and `host` when the request has none
+    /// [`ContentSha256Header::Signed`], or when the request already has one:
+    /// its value becomes the payload hash signed), and `host` when the request has none
     /// (derived from the URI: lowercase, without a default port, without
     /// userinfo). Those headers are replaced if the request already has them
     /// (a retry signs afresh). For HTTP/2 and later no `host` header is added,
@@ -588,7 +589,8 @@ impl Signer {
     /// string's hash for a GET); no `x-amz-content-sha256` header is added.
     /// A stale `authorization`, `x-amz-date` or `x-amz-security-token`
     /// header is removed (and `x-amz-content-sha256` with
-    /// [`ContentSha256Header::Signed`]).
+    /// [`ContentSha256Header::Signed`]; without it, a caller's own
+    /// `x-amz-content-sha256` stays but carries the payload hash signed).
     ///
     /// ```
     /// use std::time::{Duration, UNIX_EPOCH};
