@@ -140,6 +140,37 @@ impl Credentials {
     }
 }
 
+/// `text` (a canonical request) with the value of a signed session token,
+/// as an `x-amz-security-token` header line or an `X-Amz-Security-Token`
+/// query parameter, replaced by `<redacted>`: for `Debug` output and error
+/// messages.
+pub(crate) fn redact_session_token(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let header = rest
+            .find("x-amz-security-token:")
+            .map(|i| (i, "x-amz-security-token:", '\n'));
+        let param = rest
+            .find("X-Amz-Security-Token=")
+            .map(|i| (i, "X-Amz-Security-Token=", '&'));
+        let next = match (header, param) {
+            (Some(h), Some(p)) => Some(if h.0 < p.0 { h } else { p }),
+            (h, p) => h.or(p),
+        };
+        let Some((at, marker, end)) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        let value_start = at + marker.len();
+        out.push_str(&rest[..value_start]);
+        out.push_str("<redacted>");
+        let value = &rest[value_start..];
+        let value_end = value.find([end, '\n']).unwrap_or(value.len());
+        rest = &value[value_end..];
+    }
+}
+
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")
@@ -165,6 +196,20 @@ mod tests {
         assert!(s.contains("AKIDEXAMPLE"));
         assert!(!s.contains("very-secret-key"));
         assert!(!s.contains("session-tok"));
+    }
+
+    #[test]
+    fn redacts_tokens_in_headers_and_queries() {
+        let creq = "GET\n/\na=1&X-Amz-Security-Token=tok%2B&b=2\nhost:h\nx-amz-security-token:tok+\n\nhost\nhash";
+        assert_eq!(
+            redact_session_token(creq),
+            "GET\n/\na=1&X-Amz-Security-Token=<redacted>&b=2\nhost:h\nx-amz-security-token:<redacted>\n\nhost\nhash"
+        );
+        assert_eq!(redact_session_token("no token"), "no token");
+        assert_eq!(
+            redact_session_token("X-Amz-Security-Token=last"),
+            "X-Amz-Security-Token=<redacted>"
+        );
     }
 
     #[test]

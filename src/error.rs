@@ -138,7 +138,8 @@ pub enum Error {
     SessionTokenMismatch,
     /// The signature does not match the request. The server's canonical
     /// request and string to sign are included for debugging: compare them
-    /// with the client's.
+    /// with the client's. A session token in the canonical request is shown
+    /// as `<redacted>`.
     SignatureMismatch {
         /// The canonical request the verifier built from the request.
         canonical_request: String,

@@ -13,7 +13,7 @@ use http::uri::{PathAndQuery, Uri};
 use http::{Request, Version};
 
 use crate::canonical::{self, HeaderSet, SIGV4_UNRESERVED};
-use crate::credentials::Credentials;
+use crate::credentials::{redact_session_token, Credentials};
 use crate::payload::{Payload, SignableBody};
 use crate::settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
 use crate::signing_key::{SigningKey, SigningKeyCache};
@@ -986,7 +986,7 @@ pub(crate) fn host_of_uri(uri: &Uri) -> Result<String, Error> {
 /// assert_eq!(out.signature().len(), 64);
 /// # Ok::<(), http_sigv4::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct SigningOutput {
     /// The canonical request, the string to sign and the signature, one
     /// after the other (one allocation per signature).
@@ -996,6 +996,21 @@ pub struct SigningOutput {
     string_to_sign: Range<usize>,
     scope: Range<usize>,
     signature: Range<usize>,
+}
+
+impl fmt::Debug for SigningOutput {
+    /// Shows a signed session token as `<redacted>`; the accessors return
+    /// the exact strings.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningOutput")
+            .field(
+                "canonical_request",
+                &redact_session_token(self.canonical_request()),
+            )
+            .field("string_to_sign", &self.string_to_sign())
+            .field("signature", &self.signature())
+            .finish()
+    }
 }
 
 impl SigningOutput {

@@ -20,6 +20,7 @@ use http::Request;
 use sha2::{Digest, Sha256};
 
 use crate::canonical::{self, HeaderSet};
+use crate::credentials::redact_session_token;
 use crate::error::Malformed;
 use crate::payload::{SignableBody, UNSIGNED_PAYLOAD};
 use crate::settings::{PathNormalization, SessionTokenMode, UriEncoding};
@@ -363,8 +364,9 @@ impl<L: CredentialsLookup> Verifier<L> {
                 sigv4a::verify(&key, string_to_sign.as_bytes(), signature)?
             }
         };
-        Ok((!matches).then_some(Error::SignatureMismatch {
-            canonical_request,
+        Ok((!matches).then(|| Error::SignatureMismatch {
+            // The client's token is not echoed into logs.
+            canonical_request: redact_session_token(&canonical_request),
             string_to_sign,
         }))
     }
