@@ -69,9 +69,10 @@ pub(crate) struct Args {
 
     /// Add a header, `Name: value` (repeatable)
     ///
-    /// Every header is signed, except user-agent and the hop-by-hop ones.
-    /// `Name:` drops a default header (accept, user-agent, content-type);
-    /// `Name;` sends an empty one.
+    /// Every header given here is signed, except user-agent and the
+    /// hop-by-hop ones. curl's defaults (user-agent, accept: */*) are sent
+    /// unsigned unless given here. `Name:` drops a default header (accept,
+    /// user-agent, content-type); `Name;` sends an empty one.
     #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = parse_header)]
     pub(crate) headers: Vec<HeaderArg>,
 

@@ -105,6 +105,7 @@ fn run(args: &Args) -> Result<(), Failure> {
     }
 
     let signed = signer.sign(&mut req)?;
+    request::add_unsigned_defaults(&mut req, &args.headers);
     if args.dry_run {
         if args.verbose {
             let _ = show::write_signing_details(&mut stderr, &signed, &redactor);

@@ -43,14 +43,10 @@ pub(crate) fn build(args: &Args, how: Use, stdin: impl Read) -> Result<Request<V
     let method = args.method.clone().unwrap_or(method);
 
     let mut headers = HeaderMap::new();
-    // A presigned URL is signed for exactly the headers asked for: a browser
-    // sends an `accept` of its own.
-    if how != Use::Presign {
-        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
-        headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
-        if form {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static(FORM));
-        }
+    // Signed, as the body's type should be. A presigned URL is signed for
+    // exactly the headers asked for.
+    if form && how != Use::Presign {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(FORM));
     }
     apply_headers(&mut headers, &args.headers);
 
@@ -61,6 +57,23 @@ pub(crate) fn build(args: &Args, how: Use, stdin: impl Read) -> Result<Request<V
         .map_err(|e| Failure::new(code::URL_MALFORMED, format!("invalid request: {e}")))?;
     *req.headers_mut() = headers;
     Ok(req)
+}
+
+/// Adds curl's `user-agent` (ours) and `accept: */*` after signing, unless
+/// a `-H` set or removed them: headers nobody asked to sign stay out of the
+/// signature, so nothing on the way can break it by changing them.
+pub(crate) fn add_unsigned_defaults(req: &mut Request<Vec<u8>>, args: &[HeaderArg]) {
+    let named = |name: &HeaderName| {
+        args.iter().any(|arg| match arg {
+            HeaderArg::Set(n, _) | HeaderArg::Remove(n) => n == name,
+        })
+    };
+    for (name, value) in [(USER_AGENT, USER_AGENT_VALUE), (ACCEPT, "*/*")] {
+        if !named(&name) {
+            req.headers_mut()
+                .insert(name, HeaderValue::from_static(value));
+        }
+    }
 }
 
 /// Parses the URL, with `https://` when it has no scheme.
@@ -208,11 +221,13 @@ mod tests {
     }
 
     #[test]
-    fn get_by_default_with_curls_headers() {
-        let req = build_from(&["https://h/p?q=1"], Use::Send, b"").unwrap();
+    fn get_by_default_with_curls_headers_after_signing() {
+        let mut req = build_from(&["https://h/p?q=1"], Use::Send, b"").unwrap();
         assert_eq!(req.method(), Method::GET);
         assert_eq!(req.uri(), "https://h/p?q=1");
         assert!(req.body().is_empty());
+        assert!(req.headers().is_empty());
+        add_unsigned_defaults(&mut req, &[]);
         assert_eq!(
             header_lines(&req),
             [
@@ -220,6 +235,28 @@ mod tests {
                 "accept: */*".into()
             ]
         );
+    }
+
+    #[test]
+    fn headers_given_with_h_are_not_defaulted() {
+        let mut req = build_from(
+            &[
+                "-H",
+                "User-Agent:",
+                "-H",
+                "Accept: application/json",
+                "https://h/",
+            ],
+            Use::Send,
+            b"",
+        )
+        .unwrap();
+        let args = [
+            HeaderArg::Remove(USER_AGENT),
+            HeaderArg::Set(ACCEPT, HeaderValue::from_static("application/json")),
+        ];
+        add_unsigned_defaults(&mut req, &args);
+        assert_eq!(header_lines(&req), ["accept: application/json"]);
     }
 
     #[test]
