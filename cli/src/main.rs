@@ -16,13 +16,14 @@ mod args;
 mod credentials;
 mod explain;
 mod failure;
+mod progress;
 mod region;
 mod request;
 mod show;
 mod sign;
 mod transfer;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -105,7 +106,7 @@ fn run(args: &Args) -> Result<(), Failure> {
     }
 
     let signed = signer.sign(&mut req)?;
-    request::add_unsigned_defaults(&mut req, &args.headers);
+    request::add_unsigned_headers(&mut req, &args.headers);
     if args.dry_run {
         if args.verbose {
             let _ = show::write_signing_details(&mut stderr, &signed, &redactor);
@@ -121,7 +122,13 @@ fn run(args: &Args) -> Result<(), Failure> {
     }
     drop(stderr);
 
-    let response = transfer::send(&transfer::agent(args), req)?;
+    let progress = progress::allowed(args.silent);
+    let upload = progress::bar(
+        Some(req.body().len() as u64),
+        progress::show_upload(progress, req.body().len() as u64),
+        "upload",
+    );
+    let response = transfer::send(&transfer::agent(args), req, &upload)?;
     let context = explain::Context {
         signed: &signed,
         service: &args.service,
@@ -162,6 +169,7 @@ fn deliver(
             Some(out)
         }
     };
+    let length = response.body().content_length();
     let mut reader = response.into_body().into_reader();
     // A 403's body is kept to look for the server's canonical request.
     let kept = match status.as_u16() {
@@ -172,7 +180,15 @@ fn deliver(
         if let Some(kept) = &kept {
             out.write_all(kept).map_err(transfer::write_failure)?;
         }
-        transfer::copy(&mut reader, out, |_| {})?;
+        let to_terminal = match args.output.as_deref() {
+            Some(path) if path.as_os_str() != "-" => false,
+            _ => io::stdout().is_terminal(),
+        };
+        let show = progress::show_download(progress::allowed(args.silent), length, to_terminal);
+        let download = progress::bar(length, show, "download");
+        let copied = transfer::copy(&mut reader, out, |n| download.inc(n as u64));
+        download.finish_and_clear();
+        copied?;
         out.flush().map_err(transfer::write_failure)?;
     }
     if let Some(body) = kept.filter(|body| explain::is_signature_rejection(403, body)) {

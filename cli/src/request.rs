@@ -3,7 +3,10 @@
 use std::fs;
 use std::io::Read;
 
-use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
+use http::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING,
+    USER_AGENT,
+};
 use http::uri::{PathAndQuery, Scheme, Uri};
 use http::{Method, Request};
 
@@ -59,10 +62,12 @@ pub(crate) fn build(args: &Args, how: Use, stdin: impl Read) -> Result<Request<V
     Ok(req)
 }
 
-/// Adds curl's `user-agent` (ours) and `accept: */*` after signing, unless
-/// a `-H` set or removed them: headers nobody asked to sign stay out of the
+/// Adds, after signing, the headers sent but not signed: curl's
+/// `user-agent` (ours) and `accept: */*` unless a `-H` set or removed them,
+/// and `content-length` when there is a body (or the method carries one) and
+/// the signer did not set it. Headers nobody asked to sign stay out of the
 /// signature, so nothing on the way can break it by changing them.
-pub(crate) fn add_unsigned_defaults(req: &mut Request<Vec<u8>>, args: &[HeaderArg]) {
+pub(crate) fn add_unsigned_headers(req: &mut Request<Vec<u8>>, args: &[HeaderArg]) {
     let named = |name: &HeaderName| {
         args.iter().any(|arg| match arg {
             HeaderArg::Set(n, _) | HeaderArg::Remove(n) => n == name,
@@ -74,6 +79,20 @@ pub(crate) fn add_unsigned_defaults(req: &mut Request<Vec<u8>>, args: &[HeaderAr
                 .insert(name, HeaderValue::from_static(value));
         }
     }
+    let length = req.body().len();
+    if (length > 0 || carries_body(req.method()))
+        && !req.headers().contains_key(CONTENT_LENGTH)
+        && !req.headers().contains_key(TRANSFER_ENCODING)
+    {
+        req.headers_mut()
+            .insert(CONTENT_LENGTH, HeaderValue::from(length));
+    }
+}
+
+/// Methods whose requests have a body, if only an empty one (curl sends
+/// `content-length: 0` for `-d ''`).
+pub(crate) fn carries_body(method: &Method) -> bool {
+    matches!(*method, Method::POST | Method::PUT | Method::PATCH)
 }
 
 /// Parses the URL, with `https://` when it has no scheme.
@@ -221,19 +240,49 @@ mod tests {
     }
 
     #[test]
-    fn get_by_default_with_curls_headers_after_signing() {
+    fn curls_headers_after_signing() {
         let mut req = build_from(&["https://h/p?q=1"], Use::Send, b"").unwrap();
         assert_eq!(req.method(), Method::GET);
         assert_eq!(req.uri(), "https://h/p?q=1");
         assert!(req.body().is_empty());
         assert!(req.headers().is_empty());
-        add_unsigned_defaults(&mut req, &[]);
+        add_unsigned_headers(&mut req, &[]);
         assert_eq!(
             header_lines(&req),
             [
                 format!("user-agent: {USER_AGENT_VALUE}"),
                 "accept: */*".into()
             ]
+        );
+    }
+
+    #[test]
+    fn content_length_is_added_when_missing() {
+        let length_after = |flags: &[&str]| {
+            let mut req = build_from(flags, Use::Send, b"").unwrap();
+            add_unsigned_headers(&mut req, &[]);
+            req.headers()
+                .get(CONTENT_LENGTH)
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        assert_eq!(length_after(&["-d", "abc", "https://h/"]), Some("3".into()));
+        assert_eq!(length_after(&["-d", "", "https://h/"]), Some("0".into()));
+        assert_eq!(length_after(&["-X", "PUT", "https://h/"]), Some("0".into()));
+        assert_eq!(length_after(&["-X", "DELETE", "https://h/"]), None);
+        assert_eq!(length_after(&["https://h/"]), None);
+        assert_eq!(
+            length_after(&["-d", "abc", "-H", "content-length: 3", "https://h/"]),
+            Some("3".into())
+        );
+        assert_eq!(
+            length_after(&[
+                "-d",
+                "abc",
+                "-H",
+                "transfer-encoding: chunked",
+                "https://h/"
+            ]),
+            None
         );
     }
 
@@ -255,7 +304,7 @@ mod tests {
             HeaderArg::Remove(USER_AGENT),
             HeaderArg::Set(ACCEPT, HeaderValue::from_static("application/json")),
         ];
-        add_unsigned_defaults(&mut req, &args);
+        add_unsigned_headers(&mut req, &args);
         assert_eq!(header_lines(&req), ["accept: application/json"]);
     }
 

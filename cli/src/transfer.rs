@@ -6,11 +6,14 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::Path;
 
-use http::{Method, Request, Response};
+use http::{Request, Response};
+use indicatif::ProgressBar;
 use ureq::config::AutoHeaderValue;
+use ureq::SendBody;
 
 use crate::args::Args;
 use crate::failure::{code, Failure};
+use crate::request::carries_body;
 use crate::show;
 
 /// An error body longer than this is not kept for the signature check
@@ -39,21 +42,26 @@ pub(crate) fn target_of(req: &Request<Vec<u8>>) -> String {
         .map_or_else(String::new, |a| a.as_str().to_owned())
 }
 
-/// Sends the request as it is.
+/// Sends the request as it is (its `content-length` already set, see
+/// [`add_unsigned_headers`](crate::request::add_unsigned_headers)),
+/// counting the body's bytes on `upload` as they go.
 pub(crate) fn send(
     agent: &ureq::Agent,
     req: Request<Vec<u8>>,
+    upload: &ProgressBar,
 ) -> Result<Response<ureq::Body>, Failure> {
     let target = target_of(&req);
     let (parts, body) = req.into_parts();
-    // An empty body goes as "no body", except for the methods that carry
-    // one, where ureq then sends `content-length: 0` (unsigned), as curl does.
-    let carries_body = matches!(parts.method, Method::POST | Method::PUT | Method::PATCH);
-    let sent = if body.is_empty() && !carries_body {
+    let sent = if body.is_empty() && !carries_body(&parts.method) {
         agent.run(Request::from_parts(parts, ()))
     } else {
-        agent.run(Request::from_parts(parts, body))
+        let mut reader = upload.wrap_read(body.as_slice());
+        agent.run(Request::from_parts(
+            parts,
+            SendBody::from_reader(&mut reader),
+        ))
     };
+    upload.finish_and_clear();
     sent.map_err(|e| Failure::transport(e, &target))
 }
 
