@@ -28,7 +28,7 @@ Exit codes (curl's where one applies):
    5  invalid proxy setting
    6  could not resolve host
    7  could not connect
-   8  the server's answer is not valid HTTP
+   8  HTTP protocol error (e.g. an answer that is not HTTP)
   22  HTTP status 400 or above, with --fail or --fail-with-body
   23  could not write the output
   26  could not read --data @FILE or @-

@@ -19,7 +19,8 @@ pub(crate) mod code {
     pub(crate) const RESOLVE_HOST: u8 = 6;
     /// No connection could be made.
     pub(crate) const CONNECT: u8 = 7;
-    /// The answer is not valid HTTP.
+    /// An HTTP protocol error (an answer that is not valid HTTP, or a
+    /// request ureq refuses to send, such as a HEAD with a body).
     pub(crate) const WEIRD_SERVER_REPLY: u8 = 8;
     /// HTTP status 400 or above, with `--fail`.
     pub(crate) const HTTP_RETURNED_ERROR: u8 = 22;
@@ -100,7 +101,7 @@ impl Failure {
             ),
             E::Protocol(_) | E::LargeResponseHeader(..) => (
                 code::WEIRD_SERVER_REPLY,
-                format!("{target}: the answer is not valid HTTP: {err}"),
+                format!("{target}: HTTP protocol error: {err}"),
             ),
             _ => (
                 code::NETWORK,

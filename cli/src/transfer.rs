@@ -27,6 +27,8 @@ pub(crate) fn agent(args: &Args) -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
+        // `-X PURGE`, `-X PROPFIND`: any method, as with curl.
+        .allow_non_standard_methods(true)
         .user_agent(AutoHeaderValue::None)
         .accept(AutoHeaderValue::None)
         .timeout_global(args.max_time)

@@ -250,6 +250,28 @@ fn put_with_data_from_stdin_and_temporary_credentials_is_accepted() {
 }
 
 #[test]
+fn any_method_is_signed_and_sent() {
+    with_gateway(|gw| {
+        for method in ["DELETE", "PATCH", "PURGE"] {
+            let run = sigv4(&["-X", method, "--region", REGION])
+                .long_term_keys()
+                .arg(gw.url("/pets/7"))
+                .run();
+            let echo = assert_accepted(&run, ACCESS_KEY_ID);
+            assert_eq!(echo["method"], method);
+        }
+        // HEAD: the head only.
+        let run = sigv4(&["-X", "HEAD", "-i", "--region", REGION])
+            .long_term_keys()
+            .arg(gw.url("/pets"))
+            .run();
+        assert_eq!(run.code, 0, "{run:#?}");
+        assert!(run.stdout.starts_with("HTTP/1.1 200 OK\r\n"), "{run:#?}");
+        assert!(run.stdout.ends_with("\r\n\r\n"), "{run:#?}");
+    });
+}
+
+#[test]
 fn credentials_and_region_from_a_profile() {
     with_gateway(|gw| {
         let creds = gateway::long_term_credentials();
