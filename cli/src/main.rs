@@ -45,7 +45,7 @@ fn main() -> ExitCode {
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("sigv4: {failure}");
+            stderr(format_args!("sigv4: {failure}\n"));
             ExitCode::from(failure.code)
         }
     }
@@ -75,17 +75,17 @@ fn run(args: &Args) -> Result<(), Failure> {
         how == Use::Presign,
     );
     if args.verbose {
-        eprintln!(
-            "* signing for service `{}` in region `{}` (from {}) with access key {} (from {})",
+        stderr(format_args!(
+            "* signing for service `{}` in region `{}` (from {}) with access key {} (from {})\n",
             args.service, region.name, region.source, access_key_id, loaded.source
-        );
+        ));
     }
-    let mut stderr = io::stderr().lock();
+    let mut messages = io::stderr().lock();
 
     if let Some(seconds) = args.presign {
         let signed = signer.presign(&mut req, Duration::from_secs(seconds))?;
         if args.verbose {
-            let _ = show::write_signing_details(&mut stderr, &signed, &redactor);
+            let _ = show::write_signing_details(&mut messages, &signed, &redactor);
         }
         let mut stdout = io::stdout().lock();
         writeln!(stdout, "{}", req.uri()).map_err(transfer::write_failure)?;
@@ -97,7 +97,7 @@ fn run(args: &Args) -> Result<(), Failure> {
             .collect();
         if !others.is_empty() && !args.silent {
             let _ = writeln!(
-                stderr,
+                messages,
                 "sigv4: note: the URL is signed for these headers too, so send them with it: {}",
                 others.join(", ")
             );
@@ -109,7 +109,7 @@ fn run(args: &Args) -> Result<(), Failure> {
     request::add_unsigned_headers(&mut req, &args.headers);
     if args.dry_run {
         if args.verbose {
-            let _ = show::write_signing_details(&mut stderr, &signed, &redactor);
+            let _ = show::write_signing_details(&mut messages, &signed, &redactor);
         }
         let mut stdout = io::stdout().lock();
         show::write_signed_request(&mut stdout, &req, &redactor)
@@ -118,9 +118,9 @@ fn run(args: &Args) -> Result<(), Failure> {
         return Ok(());
     }
     if args.verbose {
-        let _ = show::write_verbose_request(&mut stderr, &req, &signed, &redactor);
+        let _ = show::write_verbose_request(&mut messages, &req, &signed, &redactor);
     }
-    drop(stderr);
+    drop(messages);
 
     let progress = progress::allowed(args.silent);
     let upload = progress::bar(
@@ -192,7 +192,7 @@ fn deliver(
         out.flush().map_err(transfer::write_failure)?;
     }
     if let Some(body) = kept.filter(|body| explain::is_signature_rejection(403, body)) {
-        eprint!("{}", explain::explain(403, &body, context));
+        stderr(format_args!("{}", explain::explain(403, &body, context)));
     }
     if http_error && args.fails_on_http_error() {
         return Err(Failure::new(
@@ -210,10 +210,16 @@ fn warn_if_the_host_disagrees(region: &Region, host: &str) {
         return;
     }
     if let Some(from_host) = region_from_host(host).filter(|r| *r != region.name) {
-        eprintln!(
+        stderr(format_args!(
             "sigv4: warning: signing for region `{}` (from {}), but the host is in `{from_host}`: \
-             pass --region {from_host} if that is the one",
+             pass --region {from_host} if that is the one\n",
             region.name, region.source
-        );
+        ));
     }
+}
+
+/// Writes a message to stderr. Unlike `eprintln!`, a closed or broken
+/// stderr is no panic: the message is lost, the exit code still tells.
+fn stderr(message: std::fmt::Arguments<'_>) {
+    let _ = io::stderr().lock().write_fmt(message);
 }
