@@ -80,47 +80,24 @@ fn run(args: &Args) -> Result<(), Failure> {
             args.service, region.name, region.source, access_key_id, loaded.source
         ));
     }
-    let mut messages = io::stderr().lock();
-
     if let Some(seconds) = args.presign {
-        let signed = signer.presign(&mut req, Duration::from_secs(seconds))?;
-        if args.verbose {
-            let _ = show::write_signing_details(&mut messages, &signed, &redactor);
-        }
-        let mut stdout = io::stdout().lock();
-        writeln!(stdout, "{}", req.uri()).map_err(transfer::write_failure)?;
-        let others: Vec<&str> = req
-            .headers()
-            .keys()
-            .filter(|name| **name != HOST)
-            .map(|name| name.as_str())
-            .collect();
-        if !others.is_empty() && !args.silent {
-            let _ = writeln!(
-                messages,
-                "sigv4: note: the URL is signed for these headers too, so send them with it: {}",
-                others.join(", ")
-            );
-        }
-        return Ok(());
+        return presign(args, &signer, req, Duration::from_secs(seconds), &redactor);
     }
-
     let signed = signer.sign(&mut req)?;
     request::add_unsigned_headers(&mut req, &args.headers);
-    if args.dry_run {
-        if args.verbose {
-            let _ = show::write_signing_details(&mut messages, &signed, &redactor);
-        }
-        let mut stdout = io::stdout().lock();
-        show::write_signed_request(&mut stdout, &req, &redactor)
-            .and_then(|()| stdout.flush())
-            .map_err(transfer::write_failure)?;
-        return Ok(());
-    }
     if args.verbose {
-        let _ = show::write_verbose_request(&mut messages, &req, &signed, &redactor);
+        let mut messages = io::stderr().lock();
+        let _ = match args.dry_run {
+            true => show::write_signing_details(&mut messages, &signed, &redactor),
+            false => show::write_verbose_request(&mut messages, &req, &signed, &redactor),
+        };
     }
-    drop(messages);
+    if args.dry_run {
+        let mut stdout = io::stdout().lock();
+        return show::write_signed_request(&mut stdout, &req, &redactor)
+            .and_then(|()| stdout.flush())
+            .map_err(transfer::write_failure);
+    }
 
     let progress = progress::allowed(args.silent);
     let upload = progress::bar(
@@ -139,6 +116,38 @@ fn run(args: &Args) -> Result<(), Failure> {
         redactor: &redactor,
     };
     deliver(args, response, &context)
+}
+
+/// `--presign`: prints the URL, and the headers it was signed for (which
+/// whoever uses it must send).
+fn presign(
+    args: &Args,
+    signer: &ServiceSigner,
+    mut req: http::Request<Vec<u8>>,
+    expires_in: Duration,
+    redactor: &Redactor,
+) -> Result<(), Failure> {
+    let signed = signer.presign(&mut req, expires_in)?;
+    if args.verbose {
+        let _ = show::write_signing_details(&mut io::stderr().lock(), &signed, redactor);
+    }
+    let mut stdout = io::stdout().lock();
+    writeln!(stdout, "{}", req.uri())
+        .and_then(|()| stdout.flush())
+        .map_err(transfer::write_failure)?;
+    let others: Vec<&str> = req
+        .headers()
+        .keys()
+        .filter(|name| **name != HOST)
+        .map(|name| name.as_str())
+        .collect();
+    if !others.is_empty() && !args.silent {
+        stderr(format_args!(
+            "sigv4: note: the URL is signed for these headers too, so send them with it: {}\n",
+            others.join(", ")
+        ));
+    }
+    Ok(())
 }
 
 /// Writes the answer out, explains a rejected signature, and turns an
@@ -191,8 +200,11 @@ fn deliver(
         copied?;
         out.flush().map_err(transfer::write_failure)?;
     }
-    if let Some(body) = kept.filter(|body| explain::is_signature_rejection(403, body)) {
-        stderr(format_args!("{}", explain::explain(403, &body, context)));
+    if let Some(body) = kept.filter(|body| explain::is_signature_rejection(status.as_u16(), body)) {
+        stderr(format_args!(
+            "{}",
+            explain::explain(status.as_u16(), &body, context)
+        ));
     }
     if http_error && args.fails_on_http_error() {
         return Err(Failure::new(

@@ -345,6 +345,40 @@ fn presigned_url_is_printed_and_works_without_credentials() {
 }
 
 #[test]
+fn presign_verbose_shows_the_canonical_request_without_the_token() {
+    let creds = gateway::temporary_credentials();
+    let run = sigv4(&["--presign", "60", "-v", "--region", REGION])
+        .temporary_keys_in_env()
+        .arg("https://abc.execute-api.us-east-1.amazonaws.com/prod/pets")
+        .run();
+    assert_eq!(run.code, 0, "{run:#?}");
+    // The URL carries the token (encoded), as it must.
+    assert!(
+        run.stdout.contains("X-Amz-Security-Token="),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr
+            .contains("* canonical request:\nGET\n/prod/pets\nX-Amz-Algorithm=AWS4-HMAC-SHA256&"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("&X-Amz-Security-Token=[redacted]&"),
+        "{}",
+        run.stderr
+    );
+    let token = creds.session_token().unwrap();
+    assert!(!run.stderr.contains(token), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains(&token.replace('/', "%2F")[..20]),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn presigning_with_headers_says_they_must_be_sent() {
     let run = sigv4(&["--presign", "300", "-H", "x-tenant: 7"])
         .long_term_keys()
