@@ -8,7 +8,7 @@
 //! with `,` in the order they appear. (AWS General Reference, *Create a
 //! canonical request for Signature Version 4*.)
 
-use http::header::{HeaderMap, HeaderName};
+use http::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::Error;
 
@@ -34,7 +34,10 @@ struct Entry<'a> {
 
 #[derive(Clone, Copy)]
 enum Source<'a> {
-    /// Every value of this name on the request, in order.
+    /// The request's only value for this name.
+    Single(&'a HeaderValue),
+    /// Every value of this name on the request, in order (looked up again
+    /// when written).
     Request(&'a HeaderName),
     /// A value the signer is about to set on the request.
     Own(&'a str),
@@ -58,13 +61,27 @@ impl<'a> HeaderSet<'a> {
             len: 0,
             spilled: Vec::new(),
         };
-        for name in headers.keys() {
-            if !skip(name) {
+        // `HeaderMap::iter` yields the values of one name one after the
+        // other; most names have one value, which is kept here so that
+        // writing needs no second lookup.
+        let mut previous: Option<(&HeaderName, bool)> = None;
+        for (name, value) in headers.iter() {
+            if let Some((last, kept)) = previous {
+                if last == name {
+                    if kept {
+                        set.last_mut().source = Source::Request(name);
+                    }
+                    continue;
+                }
+            }
+            let keep = !skip(name);
+            if keep {
                 set.push(Entry {
                     name: name.as_str(),
-                    source: Source::Request(name),
+                    source: Source::Single(value),
                 });
             }
+            previous = Some((name, keep));
         }
         set
     }
@@ -90,6 +107,16 @@ impl<'a> HeaderSet<'a> {
         self.spilled.push(entry);
     }
 
+    /// The entry pushed last; only called after a push.
+    fn last_mut(&mut self) -> &mut Entry<'a> {
+        let entries = match self.spilled.is_empty() {
+            true => &mut self.inline[..self.len],
+            false => &mut self.spilled[..],
+        };
+        let last = entries.len() - 1;
+        &mut entries[last]
+    }
+
     fn entries(&self) -> &[Entry<'a>] {
         match self.spilled.is_empty() {
             true => &self.inline[..self.len],
@@ -109,17 +136,11 @@ impl<'a> HeaderSet<'a> {
     /// About how many bytes the canonical headers and the signed-headers
     /// list take, to size buffers.
     pub(crate) fn estimated_len(&self) -> usize {
+        // Names appear twice (their line and the signed-headers list); most
+        // values are short, and a longer one only costs a reallocation.
         self.entries()
             .iter()
-            .map(|entry| {
-                let values = match entry.source {
-                    Source::Own(value) => value.len(),
-                    Source::Request(name) => {
-                        self.headers.get_all(name).iter().map(|v| v.len() + 1).sum()
-                    }
-                };
-                2 * entry.name.len() + values + 3
-            })
+            .map(|entry| 2 * entry.name.len() + 48)
             .sum()
     }
 
@@ -140,19 +161,20 @@ impl<'a> HeaderSet<'a> {
         for entry in self.entries() {
             out.push_str(entry.name);
             out.push(':');
+            let utf8 = |value: &'a HeaderValue| {
+                std::str::from_utf8(value.as_bytes()).map_err(|_| Error::InvalidHeaderValue {
+                    name: entry.name.to_owned(),
+                })
+            };
             match entry.source {
                 Source::Own(value) => push_trimmed(out, value),
+                Source::Single(value) => push_trimmed(out, utf8(value)?),
                 Source::Request(name) => {
                     for (i, value) in self.headers.get_all(name).iter().enumerate() {
                         if i > 0 {
                             out.push(',');
                         }
-                        let value = std::str::from_utf8(value.as_bytes()).map_err(|_| {
-                            Error::InvalidHeaderValue {
-                                name: entry.name.to_owned(),
-                            }
-                        })?;
-                        push_trimmed(out, value);
+                        push_trimmed(out, utf8(value)?);
                     }
                 }
             }
@@ -168,6 +190,14 @@ impl<'a> HeaderSet<'a> {
 /// Only the space character is trimmed and folded, as in AWS's rule (and as
 /// S3 and the `aws-sigv4` crate do); a tab is kept.
 fn push_trimmed(out: &mut String, value: &str) {
+    let bytes = value.as_bytes();
+    let clean = bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+        && !bytes.windows(2).any(|pair| pair == b"  ");
+    if clean {
+        out.push_str(value);
+        return;
+    }
     let mut pieces = value.split(' ').filter(|piece| !piece.is_empty());
     if let Some(first) = pieces.next() {
         out.push_str(first);
@@ -181,7 +211,6 @@ fn push_trimmed(out: &mut String, value: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use http::HeaderValue;
 
     fn canonical(headers: &HeaderMap) -> (String, String) {
         let mut set = HeaderSet::from_request(headers, |n| n == http::header::USER_AGENT);
