@@ -2,18 +2,16 @@
 //! writes the result into its headers or its query string.
 
 use std::fmt;
-use std::ops::Range;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use http::header::{
     HeaderName, HeaderValue, AUTHORIZATION, DATE, HOST, TRANSFER_ENCODING, USER_AGENT,
 };
-use http::uri::{PathAndQuery, Uri};
-use http::{Request, Version};
+use http::Request;
 
-use crate::canonical::{self, HeaderSet, SIGV4_UNRESERVED};
-use crate::credentials::{redact_session_token, Credentials};
+use crate::canonical::{self, HeaderSet};
+use crate::credentials::Credentials;
 use crate::payload::{Payload, SignableBody};
 use crate::settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
 use crate::signing_key::{SigningKey, SigningKeyCache};
@@ -47,30 +45,6 @@ pub const DEFAULT_UNSIGNED_HEADERS: [HeaderName; 4] = [
     X_AMZN_TRACE_ID,
     TRANSFER_ENCODING,
 ];
-
-/// The query parameters a presigned URL carries, in the order they are
-/// appended.
-const X_AMZ_ALGORITHM_PARAM: &str = "X-Amz-Algorithm";
-const X_AMZ_CREDENTIAL_PARAM: &str = "X-Amz-Credential";
-const X_AMZ_DATE_PARAM: &str = "X-Amz-Date";
-const X_AMZ_EXPIRES_PARAM: &str = "X-Amz-Expires";
-const X_AMZ_SIGNED_HEADERS_PARAM: &str = "X-Amz-SignedHeaders";
-const X_AMZ_SECURITY_TOKEN_PARAM: &str = "X-Amz-Security-Token";
-const X_AMZ_SIGNATURE_PARAM: &str = "X-Amz-Signature";
-/// SigV4a only.
-pub(crate) const X_AMZ_REGION_SET_PARAM: &str = "X-Amz-Region-Set";
-const PRESIGN_PARAMS: [&str; 7] = [
-    X_AMZ_ALGORITHM_PARAM,
-    X_AMZ_CREDENTIAL_PARAM,
-    X_AMZ_DATE_PARAM,
-    X_AMZ_EXPIRES_PARAM,
-    X_AMZ_SIGNED_HEADERS_PARAM,
-    X_AMZ_SECURITY_TOKEN_PARAM,
-    X_AMZ_SIGNATURE_PARAM,
-];
-
-/// The longest expiry SigV4 allows for a presigned URL: seven days.
-pub const MAX_PRESIGN_EXPIRY: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 
 /// Signs `http::Request`s with AWS Signature Version 4.
 ///
@@ -558,181 +532,6 @@ impl Signer {
         Ok(output)
     }
 
-    /// Presigns `req` now; see [`presign_at`](Self::presign_at).
-    ///
-    /// ```
-    /// # use std::time::Duration;
-    /// # use http_sigv4::{Credentials, Signer};
-    /// # let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "service");
-    /// let mut req = http::Request::get("https://example.amazonaws.com/file").body(()).unwrap();
-    /// signer.presign(&mut req, Duration::from_secs(900))?;
-    /// assert!(req.uri().query().unwrap().contains("X-Amz-Signature="));
-    /// # Ok::<(), http_sigv4::Error>(())
-    /// ```
-    pub fn presign<B: SignableBody>(
-        &self,
-        req: &mut Request<B>,
-        expires_in: Duration,
-    ) -> Result<SigningOutput, Error> {
-        self.presign_at(req, expires_in, SystemTime::now())
-    }
-
-    /// Signs `req` as of `time` into its query string (a presigned URL),
-    /// valid for `expires_in` (1 second to 7 days, whole seconds).
-    ///
-    /// Adds `X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`,
-    /// `X-Amz-Expires`, `X-Amz-SignedHeaders`, `X-Amz-Security-Token`
-    /// (temporary credentials) and `X-Amz-Signature` to the URI, replacing
-    /// any earlier ones. The headers on the request (at least `host`, set as
-    /// in [`sign_at`](Self::sign_at)) are signed: whoever uses the URL must
-    /// send them too. The body is hashed as for header signing (the empty
-    /// string's hash for a GET); no `x-amz-content-sha256` header is added.
-    /// A stale `authorization`, `x-amz-date` or `x-amz-security-token`
-    /// header is removed (and `x-amz-content-sha256` with
-    /// [`ContentSha256Header::Signed`]; without it, a caller's own
-    /// `x-amz-content-sha256` stays but carries the payload hash signed).
-    ///
-    /// ```
-    /// use std::time::{Duration, UNIX_EPOCH};
-    /// use http_sigv4::{Credentials, Signer};
-    ///
-    /// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None::<String>);
-    /// let signer = Signer::new(creds, "us-east-1", "service");
-    /// // AWS suite case get-vanilla, query form.
-    /// let mut req = http::Request::get("https://example.amazonaws.com/").body(()).unwrap();
-    /// let time = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
-    /// let out = signer.presign_at(&mut req, Duration::from_secs(3600), time)?;
-    /// assert_eq!(out.signature(), "e93c787ed7f371d5c6b165c1b38ede9550f4dce4144713e844b25b7192d3865d");
-    /// assert!(req.uri().to_string().ends_with(&format!("&X-Amz-Signature={}", out.signature())));
-    /// # Ok::<(), http_sigv4::Error>(())
-    /// ```
-    pub fn presign_at<B: SignableBody>(
-        &self,
-        req: &mut Request<B>,
-        expires_in: Duration,
-        time: SystemTime,
-    ) -> Result<SigningOutput, Error> {
-        if expires_in < Duration::from_secs(1) || expires_in > MAX_PRESIGN_EXPIRY {
-            return Err(Error::InvalidExpiry {
-                requested: expires_in,
-            });
-        }
-        let t = Timestamp::new(time)?;
-        self.check_scope()?;
-        let payload_hash = self.settings.payload.hash_for(req.body().body_bytes())?;
-        let host = resolve_host(req)?;
-        let credentials = self.current_credentials()?;
-        let token = session_token(&credentials)?;
-
-        // The signer owns these; a caller's (or an earlier signature's) are
-        // dropped rather than signed.
-        let owns_content_sha256 = self.settings.content_sha256 == ContentSha256Header::Signed;
-        // Without that setting, a caller's own header stays, but carries the
-        // payload hash this signature ends with (servers read it from there).
-        let keeps_content_sha256 =
-            !owns_content_sha256 && req.headers().contains_key(X_AMZ_CONTENT_SHA256);
-        let region_set = self.region_set();
-        let replaced = |name: &HeaderName| {
-            *name == X_AMZ_DATE
-                || *name == X_AMZ_SECURITY_TOKEN
-                || *name == X_AMZ_CONTENT_SHA256
-                || (region_set.is_some() && *name == X_AMZ_REGION_SET)
-        };
-        let mut headers = HeaderSet::from_request(req.headers(), |name| {
-            replaced(name) || self.is_unsigned(name)
-        });
-        if let Host::Derived { value, .. } = &host {
-            headers.add("host", value.to_str().map_err(|_| Error::InvalidHost)?);
-        }
-        if keeps_content_sha256 && !self.is_unsigned(&X_AMZ_CONTENT_SHA256) {
-            headers.add("x-amz-content-sha256", payload_hash.as_str());
-        }
-        let content_sha256 = match keeps_content_sha256 {
-            true => Some(
-                HeaderValue::try_from(payload_hash.as_str())
-                    .map_err(|_| Error::InvalidPayloadHash)?,
-            ),
-            false => None,
-        };
-        headers.sort();
-        let mut signed_headers = String::new();
-        headers.write_signed_headers(&mut signed_headers);
-        let mut scope = String::with_capacity(64);
-        self.write_scope(&mut scope, &t);
-
-        // The query as it will be sent, minus the signature (and minus a
-        // token added after signing).
-        let mut query = String::new();
-        for piece in req.uri().query().unwrap_or("").split('&') {
-            let name = piece.split_once('=').map_or(piece, |(name, _)| name);
-            let owned = PRESIGN_PARAMS.contains(&name)
-                || (region_set.is_some() && name == X_AMZ_REGION_SET_PARAM);
-            if !piece.is_empty() && !owned {
-                query.push_str(piece);
-                query.push('&');
-            }
-        }
-        let credential = format!("{}/{scope}", credentials.access_key_id());
-        let expires = expires_in.as_secs().to_string();
-        let mut params = vec![
-            (X_AMZ_ALGORITHM_PARAM, self.algorithm.name()),
-            (X_AMZ_CREDENTIAL_PARAM, credential.as_str()),
-            (X_AMZ_DATE_PARAM, t.amz_date()),
-            (X_AMZ_EXPIRES_PARAM, expires.as_str()),
-            (X_AMZ_SIGNED_HEADERS_PARAM, signed_headers.as_str()),
-        ];
-        if let (Some(token), SessionTokenMode::Signed) = (token, self.settings.session_token) {
-            params.push((X_AMZ_SECURITY_TOKEN_PARAM, token));
-        }
-        if let Some(set) = region_set {
-            params.push((X_AMZ_REGION_SET_PARAM, set));
-        }
-        push_params(&mut query, &params);
-
-        let output = self.sign_parts(
-            &credentials,
-            &t,
-            req,
-            &query,
-            &headers,
-            Some(&signed_headers),
-            payload_hash.as_str(),
-        )?;
-        if let (Some(token), SessionTokenMode::AddedAfterSigning) =
-            (token, self.settings.session_token)
-        {
-            push_params(&mut query, &[(X_AMZ_SECURITY_TOKEN_PARAM, token)]);
-        }
-        push_params(&mut query, &[(X_AMZ_SIGNATURE_PARAM, output.signature())]);
-        let path = match req.uri().path() {
-            "" => "/",
-            path => path,
-        };
-        let path_and_query =
-            PathAndQuery::try_from(format!("{path}?{query}")).map_err(|_| Error::InvalidUri)?;
-        let mut parts = req.uri().clone().into_parts();
-        parts.path_and_query = Some(path_and_query);
-        let uri = Uri::from_parts(parts).map_err(|_| Error::InvalidUri)?;
-
-        // Nothing below can fail: the request changes only on success.
-        *req.uri_mut() = uri;
-        let map = req.headers_mut();
-        map.remove(AUTHORIZATION);
-        map.remove(X_AMZ_DATE);
-        map.remove(X_AMZ_SECURITY_TOKEN);
-        match content_sha256 {
-            Some(hash) => map.insert(X_AMZ_CONTENT_SHA256, hash),
-            None => map.remove(X_AMZ_CONTENT_SHA256),
-        };
-        if region_set.is_some() {
-            map.remove(X_AMZ_REGION_SET);
-        }
-        if let Host::Derived { value, send: true } = host {
-            map.insert(HOST, value);
-        }
-        Ok(output)
-    }
-
     /// Steps 1–4 for a request whose headers and query are settled, into
     /// one buffer: canonical request, string to sign, signature.
     ///
@@ -904,184 +703,17 @@ fn header_value_of_token(token: &str) -> Result<HeaderValue, Error> {
     })
 }
 
-/// Appends `name=value` pairs to a query, percent-encoding each value as
-/// it is (a `+` in a session token becomes `%2B`).
-fn push_params(query: &mut String, params: &[(&str, &str)]) {
-    for (name, value) in params {
-        if !query.is_empty() && !query.ends_with('&') {
-            query.push('&');
-        }
-        query.push_str(name);
-        query.push('=');
-        query.extend(percent_encoding::percent_encode(
-            value.as_bytes(),
-            SIGV4_UNRESERVED,
-        ));
-    }
-}
-
-/// Where the signed `host` comes from.
-enum Host {
-    /// The request has a `Host` header: it is signed as it is.
-    OnRequest,
-    /// Derived from the URI's authority; `send` says whether to set it on
-    /// the request (HTTP/1.x) or leave it to `:authority` (HTTP/2 and later).
-    Derived { value: HeaderValue, send: bool },
-}
-
-/// The host to sign: the request's `Host` header if it has one (private API
-/// Gateway endpoints connect to one address and sign another host), else the
-/// URI's authority without userinfo, lowercase, with the port only when it
-/// is not the scheme's default.
-fn resolve_host<B>(req: &Request<B>) -> Result<Host, Error> {
-    if req.headers().contains_key(HOST) {
-        return Ok(Host::OnRequest);
-    }
-    let value = HeaderValue::try_from(host_of_uri(req.uri())?).map_err(|_| Error::InvalidHost)?;
-    Ok(Host::Derived {
-        value,
-        send: req.version() < Version::HTTP_2,
-    })
-}
-
-/// The host signed for a request without a `Host` header: the URI's
-/// authority without userinfo, lowercase, with the port only when it is not
-/// the scheme's default. The [`Verifier`](crate::Verifier) derives the host
-/// of an HTTP/2 request (`:authority`) with this same rule.
-pub(crate) fn host_of_uri(uri: &Uri) -> Result<String, Error> {
-    let authority = uri.authority().ok_or(Error::MissingHost)?;
-    let host = authority.host();
-    if host.is_empty() {
-        return Err(Error::MissingHost);
-    }
-    let default_port = match uri.scheme_str() {
-        Some(s) if s.eq_ignore_ascii_case("https") => Some(443),
-        Some(s) if s.eq_ignore_ascii_case("http") => Some(80),
-        _ => None,
-    };
-    let mut value = host.to_ascii_lowercase();
-    if let Some(port) = authority.port() {
-        if default_port != Some(port.as_u16()) {
-            value.push(':');
-            value.push_str(port.as_str());
-        }
-    }
-    Ok(value)
-}
-
-/// What a signature was computed from, for debugging a
-/// `SignatureDoesNotMatch`: compare [`canonical_request`](Self::canonical_request)
-/// and [`string_to_sign`](Self::string_to_sign) with the ones in AWS's error
-/// message.
-///
-/// ```
-/// use std::time::SystemTime;
-/// use http_sigv4::{Credentials, Signer};
-/// let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "service");
-/// let mut req = http::Request::get("https://example.amazonaws.com/").body(()).unwrap();
-/// let out = signer.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
-/// assert!(out.canonical_request().starts_with("GET\n/\n\nhost:example.amazonaws.com\n"));
-/// assert!(out.string_to_sign().starts_with("AWS4-HMAC-SHA256\n19700101T000000Z\n"));
-/// assert_eq!(out.signed_headers(), "host;x-amz-date");
-/// assert_eq!(out.signature().len(), 64);
-/// # Ok::<(), http_sigv4::Error>(())
-/// ```
-#[derive(Clone, PartialEq, Eq)]
-pub struct SigningOutput {
-    /// The canonical request, the string to sign and the signature, one
-    /// after the other (one allocation per signature).
-    buf: String,
-    canonical_request: Range<usize>,
-    signed_headers: Range<usize>,
-    string_to_sign: Range<usize>,
-    scope: Range<usize>,
-    signature: Range<usize>,
-}
-
-impl fmt::Debug for SigningOutput {
-    /// Shows a signed session token as `<redacted>`; the accessors return
-    /// the exact strings.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SigningOutput")
-            .field(
-                "canonical_request",
-                &redact_session_token(self.canonical_request()),
-            )
-            .field("string_to_sign", &self.string_to_sign())
-            .field("signature", &self.signature())
-            .finish()
-    }
-}
-
-impl SigningOutput {
-    /// The canonical request (step 1).
-    ///
-    /// ```
-    /// # use std::time::SystemTime;
-    /// # use http_sigv4::{Credentials, Signer};
-    /// # let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "service");
-    /// # let mut req = http::Request::get("https://h/").body(()).unwrap();
-    /// let out = signer.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
-    /// assert!(out.canonical_request().ends_with("\nhost;x-amz-date\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
-    /// # Ok::<(), http_sigv4::Error>(())
-    /// ```
-    pub fn canonical_request(&self) -> &str {
-        &self.buf[self.canonical_request.clone()]
-    }
-
-    /// The string to sign (steps 2 and 3).
-    ///
-    /// ```
-    /// # use std::time::SystemTime;
-    /// # use http_sigv4::{Credentials, Signer};
-    /// # let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "service");
-    /// # let mut req = http::Request::get("https://h/").body(()).unwrap();
-    /// let out = signer.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
-    /// assert_eq!(out.string_to_sign().lines().nth(2), Some("19700101/us-east-1/service/aws4_request"));
-    /// # Ok::<(), http_sigv4::Error>(())
-    /// ```
-    pub fn string_to_sign(&self) -> &str {
-        &self.buf[self.string_to_sign.clone()]
-    }
-
-    /// The signature in lowercase hex: 64 digits (an HMAC-SHA256) for SigV4;
-    /// for SigV4a, a DER-encoded ECDSA signature (usually 140 to 144 digits).
-    ///
-    /// ```
-    /// # use std::time::SystemTime;
-    /// # use http_sigv4::{Credentials, Signer};
-    /// # let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "service");
-    /// # let mut req = http::Request::get("https://h/").body(()).unwrap();
-    /// let out = signer.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
-    /// assert!(req.headers()["authorization"].to_str().unwrap().ends_with(out.signature()));
-    /// # Ok::<(), http_sigv4::Error>(())
-    /// ```
-    pub fn signature(&self) -> &str {
-        &self.buf[self.signature.clone()]
-    }
-
-    /// The `;`-separated names of the signed headers.
-    ///
-    /// ```
-    /// # use std::time::SystemTime;
-    /// # use http_sigv4::{Credentials, Signer};
-    /// # let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "service");
-    /// let mut req = http::Request::get("https://h/").header("content-type", "text/plain").body(()).unwrap();
-    /// let out = signer.sign_at(&mut req, SystemTime::UNIX_EPOCH)?;
-    /// assert_eq!(out.signed_headers(), "content-type;host;x-amz-date");
-    /// # Ok::<(), http_sigv4::Error>(())
-    /// ```
-    pub fn signed_headers(&self) -> &str {
-        &self.buf[self.signed_headers.clone()]
-    }
-
-    /// The credential scope, `20150830/us-east-1/service/aws4_request`.
-    pub(crate) fn scope(&self) -> &str {
-        &self.buf[self.scope.clone()]
-    }
-}
-
+mod host;
+mod output;
+mod presign;
 mod sources;
+
+pub(crate) use host::host_of_uri;
+use host::{resolve_host, Host};
+pub use output::SigningOutput;
+pub use presign::MAX_PRESIGN_EXPIRY;
+#[cfg(feature = "sigv4a")]
+pub(crate) use presign::X_AMZ_REGION_SET_PARAM;
 #[cfg(test)]
 mod tests;
 

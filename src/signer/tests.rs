@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::path::Path;
-use std::time::UNIX_EPOCH;
+use std::time::{Duration, UNIX_EPOCH};
 
 use super::*;
 use crate::{ApiGatewaySigner, Env};
