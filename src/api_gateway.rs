@@ -16,12 +16,26 @@ use crate::signer::{DateHeader, Signer, SigningOutput};
 use crate::{Credentials, Error, Payload};
 
 /// The service name of API Gateway in credential scopes.
+///
+/// ```
+/// let signer = http_sigv4::ApiGatewaySigner::new(
+///     http_sigv4::Credentials::new("AKID", "SECRET", None::<String>),
+///     "us-east-1",
+/// );
+/// assert_eq!(signer.signer().service(), http_sigv4::EXECUTE_API);
+/// ```
 pub const EXECUTE_API: &str = "execute-api";
 
 /// Headers the API Gateway signer leaves unsigned on top of
 /// [`DEFAULT_UNSIGNED_HEADERS`](crate::DEFAULT_UNSIGNED_HEADERS): hop-by-hop
 /// headers and `expect`, which clients and proxies add, change or drop after
 /// signing.
+///
+/// ```
+/// use http_sigv4::API_GATEWAY_UNSIGNED_HEADERS;
+/// assert!(API_GATEWAY_UNSIGNED_HEADERS.contains(&http::header::CONNECTION));
+/// assert!(API_GATEWAY_UNSIGNED_HEADERS.contains(&http::header::EXPECT));
+/// ```
 pub const API_GATEWAY_UNSIGNED_HEADERS: [HeaderName; 7] = [
     CONNECTION,
     EXPECT,

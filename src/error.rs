@@ -264,6 +264,16 @@ pub enum Error {
 
 /// What is malformed in a request's SigV4 authentication
 /// ([`Error::Malformed`]).
+///
+/// ```
+/// use http_sigv4::{Credentials, Error, Malformed, Verifier};
+/// let verifier = Verifier::new(|_: &str| None::<Credentials>, "us-east-1", "service");
+/// let req = http::Request::get("https://h/")
+///     .header("authorization", "AWS4-HMAC-SHA512 Credential=x")
+///     .body(())
+///     .unwrap();
+/// assert_eq!(verifier.verify(&req), Err(Error::Malformed(Malformed::UnknownAlgorithm)));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Malformed {

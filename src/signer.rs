@@ -39,6 +39,12 @@ pub(crate) const X_AMZN_TRACE_ID: HeaderName = HeaderName::from_static("x-amzn-t
 /// - `user-agent`: HTTP clients and proxies rewrite it.
 /// - `x-amzn-trace-id`: AWS's load balancers and X-Ray add or extend it.
 /// - `transfer-encoding`: hop-by-hop; proxies and CloudFront remove it.
+///
+/// ```
+/// use http_sigv4::DEFAULT_UNSIGNED_HEADERS;
+/// assert!(DEFAULT_UNSIGNED_HEADERS.contains(&http::header::USER_AGENT));
+/// assert!(!DEFAULT_UNSIGNED_HEADERS.contains(&http::header::HOST));
+/// ```
 pub const DEFAULT_UNSIGNED_HEADERS: [HeaderName; 4] = [
     AUTHORIZATION,
     USER_AGENT,

@@ -11,6 +11,10 @@ use crate::{Credentials, Error};
 /// How long before their expiry cached credentials are replaced by default:
 /// five minutes, so that a request signed just before the refresh still
 /// reaches AWS before its credentials expire.
+///
+/// ```
+/// assert_eq!(http_sigv4::DEFAULT_REFRESH_MARGIN, std::time::Duration::from_secs(300));
+/// ```
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 
 /// Wraps a provider and hands out the credentials it returned until

@@ -39,6 +39,19 @@ const PRESIGN_PARAMS: [&str; 7] = [
 ];
 
 /// The longest expiry SigV4 allows for a presigned URL: seven days.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use http_sigv4::{Credentials, Error, Signer, MAX_PRESIGN_EXPIRY};
+/// let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "s3");
+/// let mut req = http::Request::get("https://h/key").body(()).unwrap();
+/// let too_long = MAX_PRESIGN_EXPIRY + Duration::from_secs(1);
+/// assert_eq!(
+///     signer.presign_at(&mut req, too_long, SystemTime::UNIX_EPOCH),
+///     Err(Error::InvalidExpiry { requested: too_long })
+/// );
+/// assert!(signer.presign_at(&mut req, MAX_PRESIGN_EXPIRY, SystemTime::UNIX_EPOCH).is_ok());
+/// ```
 pub const MAX_PRESIGN_EXPIRY: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 
 impl Signer {

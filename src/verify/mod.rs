@@ -71,6 +71,10 @@ impl CredentialsLookup for HashMap<String, Credentials> {
 }
 
 /// The default clock-skew window: 15 minutes, as AWS allows.
+///
+/// ```
+/// assert_eq!(http_sigv4::DEFAULT_CLOCK_SKEW, std::time::Duration::from_secs(15 * 60));
+/// ```
 pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(15 * 60);
 
 /// Verifies SigV4-signed requests (header or presigned form), and with the
@@ -520,21 +524,73 @@ pub struct VerifiedRequest {
 
 impl VerifiedRequest {
     /// The access key id that signed the request.
+    ///
+    /// ```
+    /// # use std::time::{Duration, UNIX_EPOCH};
+    /// # use http_sigv4::{Credentials, Signer, Verifier};
+    /// # let creds = Credentials::new("AKID", "SECRET", None::<String>);
+    /// # let lookup = { let c = creds.clone(); move |_: &str| Some(c.clone()) };
+    /// # let t = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+    /// # let mut req = http::Request::get("https://h/").body(()).unwrap();
+    /// # Signer::new(creds, "us-east-1", "service").sign_at(&mut req, t)?;
+    /// let verified = Verifier::new(lookup, "us-east-1", "service").verify_at(&req, t)?;
+    /// assert_eq!(verified.access_key_id(), "AKID");
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
     pub fn access_key_id(&self) -> &str {
         &self.access_key_id
     }
 
     /// The names of the headers the signature covers, sorted.
+    ///
+    /// ```
+    /// # use std::time::{Duration, UNIX_EPOCH};
+    /// # use http_sigv4::{Credentials, Signer, Verifier};
+    /// # let creds = Credentials::new("AKID", "SECRET", None::<String>);
+    /// # let lookup = { let c = creds.clone(); move |_: &str| Some(c.clone()) };
+    /// # let t = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+    /// # let mut req = http::Request::get("https://h/").body(()).unwrap();
+    /// # Signer::new(creds, "us-east-1", "service").sign_at(&mut req, t)?;
+    /// let verified = Verifier::new(lookup, "us-east-1", "service").verify_at(&req, t)?;
+    /// assert_eq!(verified.signed_headers(), ["host", "x-amz-date"]);
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
     pub fn signed_headers(&self) -> &[String] {
         &self.signed_headers
     }
 
     /// When the request was signed.
+    ///
+    /// ```
+    /// # use std::time::{Duration, UNIX_EPOCH};
+    /// # use http_sigv4::{Credentials, Signer, Verifier};
+    /// # let creds = Credentials::new("AKID", "SECRET", None::<String>);
+    /// # let lookup = { let c = creds.clone(); move |_: &str| Some(c.clone()) };
+    /// # let t = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+    /// # let mut req = http::Request::get("https://h/").body(()).unwrap();
+    /// # Signer::new(creds, "us-east-1", "service").sign_at(&mut req, t)?;
+    /// let verified = Verifier::new(lookup, "us-east-1", "service").verify_at(&req, t)?;
+    /// assert_eq!(verified.signed_at(), t);
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
     pub fn signed_at(&self) -> SystemTime {
         self.signed_at
     }
 
     /// Whether the signature was in the query string (a presigned URL).
+    ///
+    /// ```
+    /// # use std::time::{Duration, UNIX_EPOCH};
+    /// # use http_sigv4::{Credentials, Signer, Verifier};
+    /// # let creds = Credentials::new("AKID", "SECRET", None::<String>);
+    /// # let lookup = { let c = creds.clone(); move |_: &str| Some(c.clone()) };
+    /// # let t = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+    /// # let mut req = http::Request::get("https://h/").body(()).unwrap();
+    /// # Signer::new(creds, "us-east-1", "service").sign_at(&mut req, t)?;
+    /// let verified = Verifier::new(lookup, "us-east-1", "service").verify_at(&req, t)?;
+    /// assert!(!verified.is_presigned());
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
     pub fn is_presigned(&self) -> bool {
         self.presigned
     }
