@@ -19,12 +19,16 @@ mod json;
 mod process;
 mod profile;
 mod profile_file;
+#[cfg(feature = "network-credentials")]
+mod transport;
 
 pub use cache::{CachingProvider, DEFAULT_REFRESH_MARGIN};
 pub use chain::DefaultChain;
 pub use env::{Env, EnvProvider};
 pub use process::ProcessProvider;
 pub use profile::{region_from_env_or_profile, ProfileProvider};
+#[cfg(feature = "network-credentials")]
+pub use transport::HttpClient;
 
 use crate::{Credentials, Error};
 
