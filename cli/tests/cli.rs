@@ -1,5 +1,6 @@
 //! End to end: the built `sigv4` binary against the crate's verifying
-//! server (`examples/common/gateway.rs`: tiny_http on 127.0.0.1, an
+//! server (`tests/support/gateway.rs`, a copy of the library's
+//! `examples/common/gateway.rs`: tiny_http on 127.0.0.1, an
 //! ephemeral port, checking SigV4 with `Verifier` as API Gateway's IAM
 //! authorizer does, region us-east-1, service execute-api).
 //!
@@ -14,8 +15,8 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-#[path = "../../examples/common/gateway.rs"]
-#[allow(dead_code)] // Shared with the library's tests, which use all of it.
+#[path = "support/gateway.rs"]
+#[allow(dead_code)] // A copy of the library's examples/common/gateway.rs, which uses all of it.
 mod gateway;
 
 use gateway::{Gateway, ACCESS_KEY_ID, REGION, TEMP_ACCESS_KEY_ID};
