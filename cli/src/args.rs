@@ -31,7 +31,7 @@ Exit codes (curl's where one applies):
    8  HTTP protocol error (e.g. an answer that is not HTTP)
   22  HTTP status 400 or above, with --fail or --fail-with-body
   23  could not write the output
-  26  could not read --data @FILE or @-
+  26  could not read --data @FILE or @-, or --secret-key-file
   28  timed out (--max-time, --connect-timeout)
   35  TLS handshake failed
   56  the connection failed while sending or receiving
@@ -49,14 +49,16 @@ Exit codes (curl's where one applies):
         Signs for API Gateway (--service execute-api, the default) or any other AWS service, \
         with the credentials the AWS CLI would use (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/\
         AWS_SESSION_TOKEN, else the AWS_PROFILE or `default` profile of ~/.aws/credentials \
-        and ~/.aws/config), a --profile, or --access-key/--secret-key. The region comes from \
-        --region, else AWS_REGION/AWS_DEFAULT_REGION or the profile, else the host name \
-        (abc123.execute-api.eu-west-1.amazonaws.com signs for eu-west-1).\n\n\
+        and ~/.aws/config), a --profile, or --access-key with --secret-key-file. The region \
+        comes from --region, else AWS_REGION/AWS_DEFAULT_REGION or the profile, else the host \
+        name (abc123.execute-api.eu-west-1.amazonaws.com signs for eu-west-1), else us-east-1 \
+        for hosts that are not AWS's.\n\n\
         The response body goes to stdout (or --output); messages go to stderr. When the \
         server rejects the signature (403), the canonical request that was signed is printed \
         to stderr, compared with the server's when its answer includes one.",
     after_help = EXAMPLES,
     after_long_help = format!("{EXAMPLES}\n\n{EXIT_CODES}"),
+    group = clap::ArgGroup::new("secret").multiple(false),
 )]
 pub(crate) struct Args {
     /// The URL to request; `https://` is assumed when it has no scheme
@@ -79,8 +81,10 @@ pub(crate) struct Args {
     /// Send DATA as the body: text, @FILE, or @- for stdin
     ///
     /// Repeatable: the parts are joined with `&`. Sent byte for byte, newlines
-    /// kept (as curl's --data-binary). Implies POST and, unless -H sets one,
-    /// content-type application/x-www-form-urlencoded, as with curl.
+    /// kept (as curl's --data-binary). Implies POST. Text data is sent as
+    /// content-type application/x-www-form-urlencoded, as with curl, unless
+    /// -H sets one; data from a file or stdin has no content type unless -H
+    /// gives one.
     #[arg(
         short = 'd',
         long = "data",
@@ -156,7 +160,8 @@ pub(crate) struct Args {
     /// Without it: AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`, else
     /// the region in an AWS host name (abc.execute-api.eu-west-1.amazonaws.com,
     /// sts.eu-west-1.amazonaws.com; us-east-1 for global ones such as
-    /// sts.amazonaws.com).
+    /// sts.amazonaws.com), else us-east-1 with a note for a host that is not
+    /// AWS's (127.0.0.1, an S3-compatible server).
     #[arg(long = "region", value_name = "REGION", help_heading = "Signing")]
     pub(crate) region: Option<String>,
 
@@ -194,22 +199,35 @@ pub(crate) struct Args {
     )]
     pub(crate) profile: Option<String>,
 
-    /// Access key id (with --secret-key)
-    ///
-    /// Prefer the environment or a profile for real keys: other users of the
-    /// machine can see command lines.
+    /// Access key id (with --secret-key-file or --secret-key)
     #[arg(
         long = "access-key",
         value_name = "ID",
-        requires = "secret_key",
+        requires = "secret",
         help_heading = "Credentials"
     )]
     pub(crate) access_key: Option<String>,
 
-    /// Secret access key (with --access-key)
+    /// Read the secret access key from FILE (`-`: stdin), with --access-key
+    ///
+    /// The first line of the file; surrounding whitespace is ignored.
+    #[arg(
+        long = "secret-key-file",
+        value_name = "FILE",
+        group = "secret",
+        requires = "access_key",
+        help_heading = "Credentials"
+    )]
+    pub(crate) secret_key_file: Option<PathBuf>,
+
+    /// Secret access key (with --access-key); other users can see it
+    ///
+    /// Other users of the machine can see command lines (`ps`): prefer
+    /// --secret-key-file, the environment or a profile.
     #[arg(
         long = "secret-key",
         value_name = "KEY",
+        group = "secret",
         requires = "access_key",
         help_heading = "Credentials"
     )]
@@ -223,9 +241,46 @@ pub(crate) struct Args {
         help_heading = "Credentials"
     )]
     pub(crate) session_token: Option<String>,
+
+    /// curl's -k: refused with a word on why (see [`Args::unsupported`]).
+    #[arg(short = 'k', long = "insecure", hide = true)]
+    pub(crate) insecure: bool,
+
+    /// curl's -L: refused with a word on why (see [`Args::unsupported`]).
+    #[arg(short = 'L', long = "location", hide = true)]
+    pub(crate) location: bool,
 }
 
 impl Args {
+    /// Why a curl flag that `sigv4` accepts but does not offer was refused,
+    /// as one line, or `None`.
+    pub(crate) fn unsupported(&self) -> Option<&'static str> {
+        if self.insecure {
+            return Some(
+                "-k/--insecure is not offered: the signed request must reach the host it was \
+                 signed for, so certificates are always checked; for a local test server, \
+                 use an http:// URL",
+            );
+        }
+        if self.location {
+            return Some(
+                "-L/--location is not offered: a redirect's new URL would need a new \
+                 signature; run sigv4 again with the `location` that -i shows",
+            );
+        }
+        None
+    }
+
+    /// Whether stdin is read for more than one thing (`-d @-` and
+    /// `--secret-key-file -`), which cannot both be read from it.
+    pub(crate) fn stdin_conflict(&self) -> bool {
+        let secret_from_stdin = self
+            .secret_key_file
+            .as_deref()
+            .is_some_and(|path| path.as_os_str() == "-");
+        secret_from_stdin && self.data.contains(&DataArg::Stdin)
+    }
+
     /// Whether a status of 400 or above ends with exit code 22.
     pub(crate) fn fails_on_http_error(&self) -> bool {
         self.fail || self.fail_with_body
@@ -250,6 +305,13 @@ pub(crate) enum DataArg {
     File(PathBuf),
     /// `@-`.
     Stdin,
+}
+
+impl DataArg {
+    /// Whether the data was given on the command line.
+    pub(crate) fn is_text(&self) -> bool {
+        matches!(self, DataArg::Text(_))
+    }
 }
 
 fn parse_method(s: &str) -> Result<http::Method, String> {

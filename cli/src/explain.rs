@@ -91,7 +91,7 @@ pub(crate) fn explain(status: u16, body: &[u8], ctx: &Context<'_>) -> String {
         ),
         (None, _) => line(
             &mut out,
-            "compare it with the canonical request in the server's message (the body above)",
+            "compare it with the canonical request in the server's answer",
         ),
     }
     if let Some(hint) = region_hint(ctx) {
@@ -397,7 +397,7 @@ mod tests {
         let text = explain_with(b"{\"message\":\"Signature expired\"}", RegionSource::Host);
         assert!(text.contains(signed().canonical_request()), "{text}");
         assert!(
-            text.contains("compare it with the canonical request in the server's message"),
+            text.contains("compare it with the canonical request in the server's answer"),
             "{text}"
         );
         assert!(!text.contains("try --region"), "{text}");

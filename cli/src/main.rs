@@ -42,6 +42,23 @@ use crate::sign::ServiceSigner;
 fn main() -> ExitCode {
     // Usage errors: clap prints them and exits with 2.
     let args = Args::parse();
+    if let Some(why) = args.unsupported() {
+        stderr(format_args!("sigv4: {why}\n"));
+        return ExitCode::from(code::SETUP);
+    }
+    if args.stdin_conflict() {
+        stderr(format_args!(
+            "sigv4: -d @- and --secret-key-file - cannot both read stdin: put the secret or \
+             the data in a file\n"
+        ));
+        return ExitCode::from(code::SETUP);
+    }
+    if args.secret_key.is_some() && !args.silent {
+        stderr(format_args!(
+            "sigv4: {}\n",
+            credentials::SECRET_ON_COMMAND_LINE
+        ));
+    }
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
@@ -64,8 +81,16 @@ fn run(args: &Args) -> Result<(), Failure> {
     let region = region::resolve(args.region.as_deref(), &env, args.profile.as_deref(), &host)?;
     if !args.silent {
         warn_if_the_host_disagrees(&region, &host);
+        if region.source == RegionSource::Default {
+            stderr(format_args!(
+                "sigv4: note: signing for region `{}`, as S3-compatible servers and local \
+                 stand-ins expect, since `{host}` is not an AWS host name: pass --region if \
+                 the server wants another\n",
+                region.name
+            ));
+        }
     }
-    let loaded = credentials::load(args, &env)?;
+    let loaded = credentials::load(args, &env, io::stdin().lock())?;
     let redactor = Redactor::new(&loaded.credentials);
     let access_key_id = loaded.credentials.access_key_id().to_owned();
     let signer = ServiceSigner::new(
@@ -200,6 +225,16 @@ fn deliver(
         copied?;
         out.flush().map_err(transfer::write_failure)?;
     }
+    // --fail printed no body: a 403's goes to stderr, as it says why.
+    if let (Some(body), None) = (&kept, &out) {
+        stderr(format_args!(
+            "sigv4: the server's answer (HTTP {}):\n{}\n",
+            status.as_u16(),
+            context
+                .redactor
+                .redact(String::from_utf8_lossy(body).trim_end())
+        ));
+    }
     if let Some(body) = kept.filter(|body| explain::is_signature_rejection(status.as_u16(), body)) {
         stderr(format_args!(
             "{}",
@@ -218,7 +253,10 @@ fn deliver(
 /// Warns when the region came from the environment or a profile but the
 /// host is an AWS endpoint of another region (a 403 is then certain).
 fn warn_if_the_host_disagrees(region: &Region, host: &str) {
-    if matches!(region.source, RegionSource::Flag | RegionSource::Host) {
+    if matches!(
+        region.source,
+        RegionSource::Flag | RegionSource::Host | RegionSource::Default
+    ) {
         return;
     }
     if let Some(from_host) = region_from_host(host).filter(|r| *r != region.name) {

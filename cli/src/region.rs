@@ -23,7 +23,13 @@ pub(crate) enum RegionSource {
     Profile(String),
     /// Derived from the host name.
     Host,
+    /// [`DEFAULT_REGION`], for a host that is not AWS's.
+    Default,
 }
+
+/// The region for a host that is not AWS's (an S3-compatible server, a
+/// local stand-in) when nothing names one: what such servers expect.
+pub(crate) const DEFAULT_REGION: &str = "us-east-1";
 
 impl fmt::Display for RegionSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -32,13 +38,15 @@ impl fmt::Display for RegionSource {
             RegionSource::Variable(name) => f.write_str(name),
             RegionSource::Profile(name) => write!(f, "profile `{name}`"),
             RegionSource::Host => f.write_str("the host name"),
+            RegionSource::Default => f.write_str("the default for hosts that are not AWS's"),
         }
     }
 }
 
 /// The region: `flag`, else `AWS_REGION`, `AWS_DEFAULT_REGION` or the
 /// profile's `region` (`profile`, else `AWS_PROFILE`, else `default`), else
-/// [`region_from_host`].
+/// [`region_from_host`], else, for a host that is not AWS's,
+/// [`DEFAULT_REGION`].
 pub(crate) fn resolve(
     flag: Option<&str>,
     env: &Env,
@@ -70,6 +78,10 @@ pub(crate) fn resolve(
             Some(name) => Ok(Region {
                 name,
                 source: RegionSource::Host,
+            }),
+            None if !is_aws_host(host) => Ok(Region {
+                name: DEFAULT_REGION.to_owned(),
+                source: RegionSource::Default,
             }),
             None => Err(Failure::setup(format!(
                 "no region: pass --region, set AWS_REGION, or set `region` in profile \
@@ -122,6 +134,16 @@ pub(crate) fn region_from_host(host: &str) -> Option<String> {
         (None, false) => global.map(str::to_owned),
         (None, true) => None,
     }
+}
+
+/// Whether `host` is in one of AWS's domains (`amazonaws.com`,
+/// `amazonaws.com.cn`, `on.aws`, `api.aws`), where a wrong region is
+/// certain to be refused, so none is guessed.
+fn is_aws_host(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    ["amazonaws.com", "amazonaws.com.cn", "on.aws", "api.aws"]
+        .iter()
+        .any(|domain| host == *domain || host.ends_with(&format!(".{domain}")))
 }
 
 /// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-northwest-1`,
@@ -286,10 +308,49 @@ mod tests {
     }
 
     #[test]
-    fn nowhere_says_what_to_do() {
-        let failure = resolve(None, &env(&[]), None, "127.0.0.1").unwrap_err();
+    fn hosts_that_are_not_aws_default_to_us_east_1() {
+        for host in [
+            "127.0.0.1",
+            "[::1]",
+            "localhost",
+            "minio.example.com",
+            "s3.example.org",
+        ] {
+            assert_eq!(
+                resolve(None, &env(&[]), None, host).unwrap(),
+                Region {
+                    name: "us-east-1".into(),
+                    source: RegionSource::Default
+                },
+                "{host}"
+            );
+        }
+        // A region that is named wins over the default.
+        assert_eq!(
+            resolve(
+                None,
+                &env(&[("AWS_REGION", "eu-west-3")]),
+                None,
+                "127.0.0.1"
+            )
+            .unwrap()
+            .name,
+            "eu-west-3"
+        );
+        assert_eq!(
+            resolve(Some("auto"), &env(&[]), None, "r2.example.com")
+                .unwrap()
+                .name,
+            "auto"
+        );
+    }
+
+    #[test]
+    fn aws_hosts_without_a_region_say_what_to_do() {
+        let host = "abc.execute-api.amazonaws.com.cn";
+        let failure = resolve(None, &env(&[]), None, host).unwrap_err();
         assert_eq!(failure.code, 2);
-        for part in ["--region", "AWS_REGION", "`default`", "127.0.0.1"] {
+        for part in ["--region", "AWS_REGION", "`default`", host] {
             assert!(
                 failure.message.contains(part),
                 "{part}: {}",

@@ -15,7 +15,7 @@ use crate::failure::{code, Failure};
 
 /// What `sigv4` sends as `user-agent` (never signed).
 const USER_AGENT_VALUE: &str = concat!("sigv4/", env!("CARGO_PKG_VERSION"));
-/// curl's content type for `-d`.
+/// curl's content type for `-d`, sent for `-d TEXT` only.
 const FORM: &str = "application/x-www-form-urlencoded";
 
 /// Whether the request will go over the network, or only be presigned or
@@ -40,7 +40,9 @@ pub(crate) fn build(args: &Args, how: Use, stdin: impl Read) -> Result<Request<V
             uri = with_query(&uri, &data)?;
             (Method::GET, Vec::new(), false)
         }
-        (Some(data), false) => (Method::POST, data, true),
+        // curl's form type for text given on the command line only: a file
+        // is rarely a form, and S3 keeps the type with the object.
+        (Some(data), false) => (Method::POST, data, args.data.iter().all(DataArg::is_text)),
         (None, _) => (Method::GET, Vec::new(), false),
     };
     let method = args.method.clone().unwrap_or(method);
@@ -309,7 +311,15 @@ mod tests {
     }
 
     #[test]
-    fn data_makes_a_form_post_like_curl() {
+    fn text_data_makes_a_form_post_like_curl() {
+        let req = build_from(&["-d", "a=1", "-d", "b=2", "https://h/"], Use::Send, b"").unwrap();
+        assert_eq!(req.method(), Method::POST);
+        assert_eq!(req.body(), b"a=1&b=2");
+        assert_eq!(req.headers()[CONTENT_TYPE], FORM);
+    }
+
+    #[test]
+    fn data_from_files_and_stdin_has_no_content_type() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("body");
         fs::write(&file, b"line1\nline2\n").unwrap();
@@ -322,7 +332,19 @@ mod tests {
         .unwrap();
         assert_eq!(req.method(), Method::POST);
         assert_eq!(req.body(), b"a=1&line1\nline2\n&from stdin");
-        assert_eq!(req.headers()[CONTENT_TYPE], FORM);
+        assert_eq!(req.headers().get(CONTENT_TYPE), None);
+        for data in [&file_arg[..], "@-"] {
+            let req = build_from(&["-d", data, "https://h/"], Use::Send, b"x").unwrap();
+            assert_eq!(req.headers().get(CONTENT_TYPE), None, "{data}");
+            // Unless -H gives one.
+            let req = build_from(
+                &["-d", data, "-H", "content-type: text/csv", "https://h/"],
+                Use::Send,
+                b"x",
+            )
+            .unwrap();
+            assert_eq!(req.headers()[CONTENT_TYPE], "text/csv", "{data}");
+        }
     }
 
     #[test]

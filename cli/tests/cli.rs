@@ -75,18 +75,26 @@ impl Sigv4 {
         self
     }
 
+    fn args<I: AsRef<std::ffi::OsStr>>(mut self, args: impl IntoIterator<Item = I>) -> Self {
+        self.command.args(args);
+        self
+    }
+
     fn stdin(mut self, bytes: &[u8]) -> Self {
         self.stdin = Some(bytes.to_vec());
         self
     }
 
-    /// Long-term credentials of the gateway, on the command line.
+    /// Long-term credentials of the gateway: the access key on the command
+    /// line, the secret in a file (`--secret-key-file`).
     fn long_term_keys(self) -> Self {
         let creds = gateway::long_term_credentials();
+        let file = self.home.path().join("secret");
+        std::fs::write(&file, format!("{}\n", creds.secret_access_key())).unwrap();
         self.arg("--access-key")
             .arg(creds.access_key_id())
-            .arg("--secret-key")
-            .arg(creds.secret_access_key())
+            .arg("--secret-key-file")
+            .arg(file)
     }
 
     /// Temporary credentials of the gateway, in the child's environment.
@@ -244,8 +252,13 @@ fn put_with_data_from_stdin_and_temporary_credentials_is_accepted() {
             signed_headers(&echo).contains(&"x-amz-security-token"),
             "{echo:#}"
         );
-        // curl's default content type for -d.
-        assert!(signed_headers(&echo).contains(&"content-type"), "{echo:#}");
+        // Data from stdin (or a file) has no content type unless -H gives one.
+        assert!(!signed_headers(&echo).contains(&"content-type"), "{echo:#}");
+        let received = echo["received_headers"].as_array().unwrap();
+        assert!(
+            !received.iter().any(|h| h == "content-type"),
+            "{received:?}"
+        );
         assert_eq!(run.stderr, "");
     });
 }
@@ -413,9 +426,20 @@ fn wrong_secret_fails_with_22_and_explains() {
             .arg(gw.url("/pets?type=dog"))
             .run();
         assert_eq!(run.code, 22, "{run:#?}");
-        // --fail: no body.
+        // --fail: no body on stdout; the 403's answer goes to stderr, first.
         assert_eq!(run.stdout, "");
         let stderr = &run.stderr;
+        let answer = stderr
+            .find("sigv4: the server's answer (HTTP 403):\n{")
+            .expect("the answer on stderr");
+        let explanation = stderr
+            .find("sigv4: the server rejected the signature (HTTP 403)")
+            .expect("the explanation");
+        assert!(answer < explanation, "{stderr}");
+        assert!(
+            stderr[answer..explanation].contains(SIGNATURE_MISMATCH),
+            "{stderr}"
+        );
         assert!(
             stderr.contains("sigv4: the server rejected the signature (HTTP 403)"),
             "{stderr}"
@@ -755,8 +779,11 @@ fn setup_failures_say_what_to_do() {
     );
     assert!(run.stderr.contains("--access-key"), "{}", run.stderr);
 
-    // No region anywhere.
-    let run = sigv4(&[]).long_term_keys().arg("http://127.0.0.1:9/").run();
+    // No region anywhere, for an AWS host that does not name one.
+    let run = sigv4(&[])
+        .long_term_keys()
+        .arg("https://abc123.execute-api.amazonaws.com.cn/prod")
+        .run();
     assert_eq!(run.code, 2, "{run:#?}");
     assert!(
         run.stderr.contains("no region: pass --region"),
@@ -817,4 +844,206 @@ fn output_that_cannot_be_written_exits_23() {
         assert_eq!(run.code, 23, "{run:#?}");
         assert!(Path::new("/nonexistent/dir").metadata().is_err());
     });
+}
+
+#[test]
+fn curl_flags_that_are_not_offered_say_why() {
+    for (flags, why) in [
+        (&["-k"][..], "sigv4: -k/--insecure is not offered: "),
+        (&["--insecure"], "sigv4: -k/--insecure is not offered: "),
+        (&["-L"], "sigv4: -L/--location is not offered: "),
+        (
+            &["--location", "-s"],
+            "sigv4: -L/--location is not offered: ",
+        ),
+    ] {
+        let run = sigv4(flags).long_term_keys().arg("https://h/").run();
+        assert_eq!(run.code, 2, "{flags:?}: {run:#?}");
+        assert!(run.stderr.starts_with(why), "{flags:?}: {}", run.stderr);
+        // One line, with the reason.
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("certificates are always checked")
+                || run.stderr.contains("would need a new signature"),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn the_secret_from_a_file_or_stdin_is_accepted_without_a_warning() {
+    with_gateway(|gw| {
+        // From a file (long_term_keys).
+        let run = sigv4(&["--region", REGION])
+            .long_term_keys()
+            .arg(gw.url("/pets"))
+            .run();
+        assert_accepted(&run, ACCESS_KEY_ID);
+        assert_eq!(run.stderr, "");
+
+        // From stdin.
+        let creds = gateway::long_term_credentials();
+        let run = sigv4(&["--region", REGION, "--access-key", ACCESS_KEY_ID])
+            .args(["--secret-key-file", "-"])
+            .stdin(format!("{}\n", creds.secret_access_key()).as_bytes())
+            .arg(gw.url("/pets"))
+            .run();
+        assert_accepted(&run, ACCESS_KEY_ID);
+        assert_eq!(run.stderr, "");
+    });
+}
+
+#[test]
+fn the_secret_on_the_command_line_is_accepted_with_a_warning() {
+    with_gateway(|gw| {
+        let creds = gateway::long_term_credentials();
+        for (silent, warned) in [(false, true), (true, false)] {
+            let run = sigv4(&["--region", REGION, "--access-key", ACCESS_KEY_ID])
+                .arg("--secret-key")
+                .arg(creds.secret_access_key())
+                .args(silent.then_some("-s"))
+                .arg(gw.url("/pets"))
+                .run();
+            assert_accepted(&run, ACCESS_KEY_ID);
+            let expected = match warned {
+                true => {
+                    "sigv4: warning: --secret-key puts the secret on the command line, where \
+                         other users of this machine can see it: prefer --secret-key-file FILE \
+                         (or - for stdin), the environment or a profile\n"
+                }
+                false => "",
+            };
+            assert_eq!(run.stderr, expected);
+        }
+    });
+}
+
+#[test]
+fn the_secret_and_the_data_cannot_both_come_from_stdin() {
+    let run = sigv4(&["--access-key", ACCESS_KEY_ID, "--secret-key-file", "-"])
+        .args(["-d", "@-", "https://h/"])
+        .stdin(b"secret\n")
+        .run();
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(
+        run.stderr
+            .starts_with("sigv4: -d @- and --secret-key-file - cannot both read stdin"),
+        "{}",
+        run.stderr
+    );
+    // --secret-key-file needs --access-key, and excludes --secret-key.
+    for flags in [
+        &["--secret-key-file", "f", "https://h/"][..],
+        &[
+            "--access-key",
+            "A",
+            "--secret-key",
+            "S",
+            "--secret-key-file",
+            "f",
+            "https://h/",
+        ],
+    ] {
+        let run = sigv4(flags).run();
+        assert_eq!(run.code, 2, "{flags:?}: {run:#?}");
+    }
+}
+
+#[test]
+fn a_host_that_is_not_aws_is_signed_for_us_east_1_with_a_note() {
+    with_gateway(|gw| {
+        // The gateway verifies us-east-1; nothing names a region.
+        let run = sigv4(&[]).long_term_keys().arg(gw.url("/pets")).run();
+        assert_accepted(&run, ACCESS_KEY_ID);
+        assert!(
+            run.stderr
+                .starts_with("sigv4: note: signing for region `us-east-1`"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("pass --region"), "{}", run.stderr);
+
+        // -s: no note. The environment's region still wins (and is refused
+        // here: the gateway is in us-east-1).
+        let run = sigv4(&["-s"]).long_term_keys().arg(gw.url("/pets")).run();
+        assert_accepted(&run, ACCESS_KEY_ID);
+        assert_eq!(run.stderr, "");
+        let run = sigv4(&["--fail", "-s"])
+            .long_term_keys()
+            .env("AWS_REGION", "eu-west-3")
+            .arg(gw.url("/pets"))
+            .run();
+        assert_eq!(run.code, 22, "{run:#?}");
+        // The gateway names the region it was signed for.
+        assert!(
+            run.stderr.contains("region is `eu-west-3`"),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("note:"), "{}", run.stderr);
+    });
+}
+
+#[test]
+fn data_from_a_file_has_no_content_type_unless_given() {
+    with_gateway(|gw| {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("report.csv");
+        std::fs::write(&file, "a,b\n1,2\n").unwrap();
+        let run = sigv4(&["-X", "PUT", "--region", REGION])
+            .arg("-d")
+            .arg(format!("@{}", file.display()))
+            .long_term_keys()
+            .arg(gw.url("/reports/report.csv"))
+            .run();
+        let echo = assert_accepted(&run, ACCESS_KEY_ID);
+        assert_eq!(
+            signed_headers(&echo),
+            [
+                "content-length",
+                "host",
+                "x-amz-content-sha256",
+                "x-amz-date"
+            ]
+        );
+        let received = echo["received_headers"].as_array().unwrap();
+        assert!(
+            !received.iter().any(|h| h == "content-type"),
+            "{received:?}"
+        );
+
+        // Text data keeps curl's form type.
+        let run = sigv4(&["-d", "a=1", "--region", REGION])
+            .long_term_keys()
+            .arg(gw.url("/pets"))
+            .run();
+        let echo = assert_accepted(&run, ACCESS_KEY_ID);
+        assert!(signed_headers(&echo).contains(&"content-type"), "{echo:#}");
+    });
+}
+
+#[test]
+fn a_profile_sigv4_cannot_use_says_how_to_export_it() {
+    let run = sigv4(&["--profile", "corp", "--region", REGION, "https://h/"]);
+    let aws = run.home.path().join(".aws");
+    std::fs::create_dir(&aws).unwrap();
+    std::fs::write(
+        aws.join("config"),
+        "[profile corp]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = base\n",
+    )
+    .unwrap();
+    let run = run.run();
+    assert_eq!(run.code, 2, "{run:#?}");
+    let stderr = &run.stderr;
+    assert!(
+        stderr.contains("`role_arn`, which sigv4 cannot use"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("aws configure export-credentials --profile corp --format env"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("this crate"), "{stderr}");
+    assert!(!stderr.contains("--profile NAME"), "{stderr}");
 }
