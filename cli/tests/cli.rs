@@ -923,7 +923,6 @@ fn the_secret_on_the_command_line_is_accepted_with_a_warning() {
 fn the_secret_and_the_data_cannot_both_come_from_stdin() {
     let run = sigv4(&["--access-key", ACCESS_KEY_ID, "--secret-key-file", "-"])
         .args(["-d", "@-", "https://h/"])
-        .stdin(b"secret\n")
         .run();
     assert_eq!(run.code, 2, "{run:#?}");
     assert!(
