@@ -17,6 +17,11 @@
 //! interface.
 //!
 //! Run with `cargo run --example api_gateway`.
+//!
+//! `cargo run --example api_gateway -- --serve [ADDR]` only starts the
+//! stand-in (on ADDR, e.g. `127.0.0.1:8080`; by default a port the OS picks)
+//! and prints its URL and the keys it knows, to try a client or the `sigv4`
+//! tool against until Ctrl-C.
 
 use std::error::Error;
 use std::process::ExitCode;
@@ -35,6 +40,21 @@ use gateway::{Gateway, ACCESS_KEY_ID, REGION, TEMP_ACCESS_KEY_ID};
 type Outcome = Result<(), Box<dyn Error>>;
 
 fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [] => {}
+        ["--serve"] => return serve("127.0.0.1:0"),
+        ["--serve", addr] => return serve(addr),
+        _ => {
+            eprintln!("usage: api_gateway [--serve [ADDR]]   (ADDR: a loopback address, e.g. 127.0.0.1:8080)");
+            return ExitCode::from(2);
+        }
+    }
     match run() {
         Ok(()) => {
             println!("\nEvery outcome was as expected.");
@@ -59,6 +79,52 @@ fn run() -> Outcome {
     stopped?;
     println!("\nGateway stopped.");
     Ok(())
+}
+
+/// `--serve`: the stand-in alone, with what to point a client at.
+fn serve(addr: &str) -> ExitCode {
+    let started = addr
+        .parse()
+        .map_err(|e| format!("`{addr}` is not an address such as 127.0.0.1:8080: {e}"))
+        .and_then(|addr| Gateway::start_on(addr).map_err(|e| e.to_string()));
+    let gateway = match started {
+        Ok(gateway) => gateway,
+        Err(e) => {
+            eprintln!("cannot start the gateway: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let creds = gateway::long_term_credentials();
+    let temporary = gateway::temporary_credentials();
+    let url = gateway.url("/pets?type=dog");
+    println!(
+        "Local API Gateway stand-in (SigV4 for {EXECUTE_API} in {REGION}) at {}\n\n\
+         It knows two access keys:\n\
+         \x20 {} with secret {}\n\
+         \x20 {} with secret {} and session token {}\n\
+         and answers 200 with a JSON echo of what it verified, or 403 saying why not.\n\n\
+         Try it with the sigv4 tool:\n\
+         \x20 export AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} AWS_REGION={REGION}\n\
+         \x20 cargo run -p http-sigv4-cli -- '{url}'\n\
+         \x20 cargo run -p http-sigv4-cli -- -d '{{\"name\":\"Rex\"}}' -H 'content-type: application/json' {}\n\n\
+         Serving until Ctrl-C.",
+        gateway.url("/"),
+        creds.access_key_id(),
+        creds.secret_access_key(),
+        temporary.access_key_id(),
+        temporary.secret_access_key(),
+        temporary.session_token().unwrap_or_default(),
+        creds.access_key_id(),
+        creds.secret_access_key(),
+        gateway.url("/pets"),
+    );
+    match gateway.serve_forever() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn walk_through(gateway: &Gateway) -> Outcome {

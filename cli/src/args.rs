@@ -257,9 +257,9 @@ impl Args {
     pub(crate) fn unsupported(&self) -> Option<&'static str> {
         if self.insecure {
             return Some(
-                "-k/--insecure is not offered: the signed request must reach the host it was \
-                 signed for, so certificates are always checked; for a local test server, \
-                 use an http:// URL",
+                "-k/--insecure is not offered: without certificate checks, whoever sits in \
+                 between gets the signed request (and session token) to replay; for a local \
+                 test server, use an http:// URL",
             );
         }
         if self.location {

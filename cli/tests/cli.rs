@@ -863,7 +863,7 @@ fn curl_flags_that_are_not_offered_say_why() {
         // One line, with the reason.
         assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
         assert!(
-            run.stderr.contains("certificates are always checked")
+            run.stderr.contains("without certificate checks")
                 || run.stderr.contains("would need a new signature"),
             "{}",
             run.stderr

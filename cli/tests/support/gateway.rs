@@ -14,7 +14,9 @@
 //! It knows two access keys: long-term credentials ([`ACCESS_KEY_ID`]) and
 //! temporary credentials with a session token ([`TEMP_ACCESS_KEY_ID`]).
 //!
-//! Shared by `examples/api_gateway.rs` and `tests/end_to_end.rs`.
+//! Shared by `examples/api_gateway.rs` (also its `--serve` mode),
+//! `tests/end_to_end.rs` and the client examples and tests; the `sigv4`
+//! tool's tests use a copy (`cli/tests/support/gateway.rs`).
 
 use std::collections::HashMap;
 use std::io::{self, Read};
@@ -69,7 +71,19 @@ pub struct Gateway {
 impl Gateway {
     /// Starts the gateway on 127.0.0.1, on a port the OS picks.
     pub fn start() -> io::Result<Gateway> {
-        let server = tiny_http::Server::http("127.0.0.1:0").map_err(io::Error::other)?;
+        Gateway::start_on(SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    /// Starts the gateway on `addr`, which must be a loopback address
+    /// (127.0.0.1, [::1]; port 0: one the OS picks).
+    pub fn start_on(addr: SocketAddr) -> io::Result<Gateway> {
+        if !addr.ip().is_loopback() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{addr} is not a loopback address: the stand-in listens on 127.0.0.1 or [::1] only"),
+            ));
+        }
+        let server = tiny_http::Server::http(addr).map_err(io::Error::other)?;
         let addr = server
             .server_addr()
             .to_ip()
@@ -106,6 +120,16 @@ impl Gateway {
     /// The URL of `path_and_query` on this gateway, e.g. `url("/pets?type=dog")`.
     pub fn url(&self, path_and_query: &str) -> String {
         format!("http://{}{path_and_query}", self.addr)
+    }
+
+    /// Serves until the process is stopped (Ctrl-C).
+    pub fn serve_forever(mut self) -> Result<(), String> {
+        match self.thread.take() {
+            Some(thread) => thread
+                .join()
+                .map_err(|_| "the gateway's server thread panicked".to_owned()),
+            None => Ok(()),
+        }
     }
 
     /// Stops the server thread, waiting at most a few seconds for it.
