@@ -94,30 +94,10 @@ fn serve(addr: &str) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let creds = gateway::long_term_credentials();
-    let temporary = gateway::temporary_credentials();
-    let url = gateway.url("/pets?type=dog");
-    println!(
-        "Local API Gateway stand-in (SigV4 for {EXECUTE_API} in {REGION}) at {}\n\n\
-         It knows two access keys:\n\
-         \x20 {} with secret {}\n\
-         \x20 {} with secret {} and session token {}\n\
-         and answers 200 with a JSON echo of what it verified, or 403 saying why not.\n\n\
-         Try it with the sigv4 tool:\n\
-         \x20 export AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} AWS_REGION={REGION}\n\
-         \x20 cargo run -p http-sigv4-cli -- '{url}'\n\
-         \x20 cargo run -p http-sigv4-cli -- -d '{{\"name\":\"Rex\"}}' -H 'content-type: application/json' {}\n\n\
-         Serving until Ctrl-C.",
-        gateway.url("/"),
-        creds.access_key_id(),
-        creds.secret_access_key(),
-        temporary.access_key_id(),
-        temporary.secret_access_key(),
-        temporary.session_token().unwrap_or_default(),
-        creds.access_key_id(),
-        creds.secret_access_key(),
-        gateway.url("/pets"),
-    );
+    if let Err(e) = gateway.write_try_it(&mut std::io::stdout().lock()) {
+        eprintln!("cannot print the instructions: {e}");
+        return ExitCode::FAILURE;
+    }
     match gateway.serve_forever() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

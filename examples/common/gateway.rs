@@ -122,6 +122,37 @@ impl Gateway {
         format!("http://{}{path_and_query}", self.addr)
     }
 
+    /// Writes what to point a client at: the URL, the keys the gateway
+    /// knows, and `sigv4` commands to try (the example's `--serve` mode).
+    pub fn write_try_it(&self, out: &mut impl io::Write) -> io::Result<()> {
+        let creds = long_term_credentials();
+        let temporary = temporary_credentials();
+        writeln!(
+            out,
+            "Local API Gateway stand-in (SigV4 for {EXECUTE_API} in {REGION}) at {}\n\n\
+             It knows two access keys:\n\
+             \x20 {} with secret {}\n\
+             \x20 {} with secret {} and session token {}\n\
+             and answers 200 with a JSON echo of what it verified, or 403 saying why not.\n\n\
+             Try it with the sigv4 tool:\n\
+             \x20 export AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} AWS_REGION={REGION}\n\
+             \x20 cargo run -p http-sigv4-cli -- '{}'\n\
+             \x20 cargo run -p http-sigv4-cli -- -d '{{\"name\":\"Rex\"}}' -H 'content-type: application/json' {}\n\n\
+             Serving until Ctrl-C.",
+            self.url("/"),
+            creds.access_key_id(),
+            creds.secret_access_key(),
+            temporary.access_key_id(),
+            temporary.secret_access_key(),
+            temporary.session_token().unwrap_or_default(),
+            creds.access_key_id(),
+            creds.secret_access_key(),
+            self.url("/pets?type=dog"),
+            self.url("/pets"),
+        )?;
+        out.flush()
+    }
+
     /// Serves until the process is stopped (Ctrl-C).
     pub fn serve_forever(mut self) -> Result<(), String> {
         match self.thread.take() {
