@@ -17,7 +17,8 @@ Examples:
   sigv4 --service sts -d 'Action=GetCallerIdentity&Version=2011-06-15' https://sts.us-east-1.amazonaws.com/
   sigv4 --service s3 -o report.csv https://my-bucket.s3.us-east-2.amazonaws.com/reports/report.csv
   sigv4 --presign 900 https://abc123.execute-api.eu-west-1.amazonaws.com/prod/export
-  sigv4 --dry-run --profile dev -X DELETE https://abc123.execute-api.eu-west-1.amazonaws.com/prod/pets/7";
+  sigv4 --dry-run --profile dev -X DELETE https://abc123.execute-api.eu-west-1.amazonaws.com/prod/pets/7
+  sigv4 --access-key AKIA... --secret-key-file ~/.secret https://abc123.execute-api.eu-west-1.amazonaws.com/prod/pets";
 
 const EXIT_CODES: &str = "\
 Exit codes (curl's where one applies):
