@@ -124,6 +124,7 @@ impl Gateway {
 
     /// Writes what to point a client at: the URL, the keys the gateway
     /// knows, and `sigv4` commands to try (the example's `--serve` mode).
+    #[allow(dead_code)] // Used by api_gateway and tests/example_serve.rs only.
     pub fn write_try_it(&self, out: &mut impl io::Write) -> io::Result<()> {
         let creds = long_term_credentials();
         let temporary = temporary_credentials();
@@ -154,6 +155,7 @@ impl Gateway {
     }
 
     /// Serves until the process is stopped (Ctrl-C).
+    #[allow(dead_code)] // Used by api_gateway only.
     pub fn serve_forever(mut self) -> Result<(), String> {
         match self.thread.take() {
             Some(thread) => thread
