@@ -85,7 +85,8 @@
 //!   encoded once more: `/a%2Fb` is signed as `/a%252Fb`, `@` as `%40`. S3
 //!   wants [`UriEncoding::Single`] and [`PathNormalization::Disabled`].
 //! - **`+` in a query is a space.** A raw `+` is signed as `%20`, as the
-//!   `aws-sigv4` crate, botocore and Envoy do. Send a literal plus as `%2B`.
+//!   `aws-sigv4` crate and Envoy do (botocore signs it as a raw `+`, AWS's
+//!   JavaScript signer as `%2B`). Send a literal plus as `%2B`.
 //!   The signer never writes a raw `+` itself.
 //! - **Host is set on the request.** A request without a `Host` header gets
 //!   one derived from its URI (lowercase, no default port, no userinfo), so

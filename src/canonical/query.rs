@@ -15,8 +15,8 @@ use std::ops::Range;
 /// Each `name=value` pair is percent-decoded and encoded again with the
 /// SigV4 unreserved set, so `%7e`, `~` and `%7E` all become `~` and a space
 /// becomes `%20`. A raw `+` is read as a space (the HTML form rule that
-/// `aws-sigv4`, botocore's parameter encoder and Envoy follow): send a
-/// literal plus as `%2B`. Pairs are sorted by encoded name, then encoded
+/// `aws-sigv4` and Envoy follow; botocore signs a raw `+` as it is and AWS's
+/// JavaScript signer as `%2B`): send a literal plus as `%2B`. Pairs are sorted by encoded name, then encoded
 /// value; duplicate names are kept; a name without `=` has an empty value
 /// (`name=`); empty pieces between `&&` are dropped.
 pub(crate) fn write_canonical_query(out: &mut String, query: &str) {
