@@ -200,7 +200,12 @@ pub use provider::{
     ProfileProvider, ProvideCredentials, DEFAULT_REFRESH_MARGIN,
 };
 #[cfg(feature = "network-credentials")]
-pub use provider::HttpClient;
+pub use error::EndpointProblem;
+#[cfg(feature = "network-credentials")]
+pub use provider::{
+    region_from_imds, ContainerProvider, DefaultHttpClient, HttpClient, ImdsEndpointMode,
+    ImdsProvider,
+};
 pub use settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
 pub use signer::{Signer, SigningOutput, DEFAULT_UNSIGNED_HEADERS, MAX_PRESIGN_EXPIRY};
 pub use verify::{CredentialsLookup, VerifiedRequest, Verifier, DEFAULT_CLOCK_SKEW};

@@ -20,6 +20,14 @@ mod process;
 mod profile;
 mod profile_file;
 #[cfg(feature = "network-credentials")]
+mod container;
+#[cfg(feature = "network-credentials")]
+mod default_client;
+#[cfg(feature = "network-credentials")]
+mod endpoint;
+#[cfg(feature = "network-credentials")]
+mod imds;
+#[cfg(feature = "network-credentials")]
 mod transport;
 
 pub use cache::{CachingProvider, DEFAULT_REFRESH_MARGIN};
@@ -27,6 +35,12 @@ pub use chain::DefaultChain;
 pub use env::{Env, EnvProvider};
 pub use process::ProcessProvider;
 pub use profile::{region_from_env_or_profile, ProfileProvider};
+#[cfg(feature = "network-credentials")]
+pub use container::ContainerProvider;
+#[cfg(feature = "network-credentials")]
+pub use default_client::DefaultHttpClient;
+#[cfg(feature = "network-credentials")]
+pub use imds::{region_from_imds, ImdsEndpointMode, ImdsProvider};
 #[cfg(feature = "network-credentials")]
 pub use transport::HttpClient;
 
