@@ -193,14 +193,14 @@ mod integration;
 
 pub use api_gateway::{ApiGatewaySigner, API_GATEWAY_UNSIGNED_HEADERS, EXECUTE_API};
 pub use credentials::Credentials;
+#[cfg(feature = "network-credentials")]
+pub use error::EndpointProblem;
 pub use error::{Error, Malformed};
 pub use payload::{Payload, PayloadHasher, SignableBody};
 pub use provider::{
     region_from_env_or_profile, CachingProvider, DefaultChain, Env, EnvProvider, ProcessProvider,
     ProfileProvider, ProvideCredentials, DEFAULT_REFRESH_MARGIN,
 };
-#[cfg(feature = "network-credentials")]
-pub use error::EndpointProblem;
 #[cfg(feature = "network-credentials")]
 pub use provider::{
     region_from_imds, ContainerProvider, DefaultHttpClient, HttpClient, ImdsEndpointMode,

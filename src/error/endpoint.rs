@@ -109,7 +109,11 @@ pub(super) enum Source {
     InstanceMetadata,
 }
 
-pub(super) fn fmt(source: Source, problem: &EndpointProblem, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+pub(super) fn fmt(
+    source: Source,
+    problem: &EndpointProblem,
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
     use EndpointProblem as P;
     use Source::{Container, InstanceMetadata as Imds};
     let name = match source {
@@ -174,9 +178,9 @@ pub(super) fn fmt(source: Source, problem: &EndpointProblem, f: &mut fmt::Format
              turn instance metadata on (`aws ec2 modify-instance-metadata-options \
              --http-endpoint enabled`)",
         ),
-        (Imds, P::Status { status: 401 }) => f.write_str(
-            "EC2 instance metadata refused the session token (401): retry",
-        ),
+        (Imds, P::Status { status: 401 }) => {
+            f.write_str("EC2 instance metadata refused the session token (401): retry")
+        }
         (_, P::Status { status }) => write!(f, "{name} answered with HTTP status {status}"),
         (_, P::InvalidResponse { problem }) => {
             write!(f, "{name} answered with no usable credentials: {problem}")

@@ -31,7 +31,10 @@ const ECS_HOST: &str = "http://169.254.170.2";
 
 /// The link-local addresses AWS serves container credentials on, which
 /// plain http may reach: ECS, and EKS Pod Identity over IPv4 and IPv6.
-const ALLOWED_V4: [Ipv4Addr; 2] = [Ipv4Addr::new(169, 254, 170, 2), Ipv4Addr::new(169, 254, 170, 23)];
+const ALLOWED_V4: [Ipv4Addr; 2] = [
+    Ipv4Addr::new(169, 254, 170, 2),
+    Ipv4Addr::new(169, 254, 170, 23),
+];
 const ALLOWED_V6: [Ipv6Addr; 1] = [Ipv6Addr::new(0xfd00, 0x0ec2, 0, 0, 0, 0, 0, 0x23)];
 
 /// The default timeout of each attempt.
@@ -213,19 +216,21 @@ impl fmt::Debug for ContainerProvider {
 fn endpoint(env: &Env) -> Result<http::Uri, EndpointProblem> {
     if let Some(relative) = env.get(RELATIVE_URI) {
         let separator = if relative.starts_with('/') { "" } else { "/" };
-        return format!("{ECS_HOST}{separator}{relative}")
-            .parse()
-            .map_err(|e: http::uri::InvalidUri| EndpointProblem::InvalidUri {
+        return format!("{ECS_HOST}{separator}{relative}").parse().map_err(
+            |e: http::uri::InvalidUri| EndpointProblem::InvalidUri {
                 setting: RELATIVE_URI,
                 problem: e.to_string(),
-            });
+            },
+        );
     }
     let full = env.get(FULL_URI).ok_or(EndpointProblem::NotConfigured)?;
     let invalid = |problem: String| EndpointProblem::InvalidUri {
         setting: FULL_URI,
         problem,
     };
-    let uri: http::Uri = full.parse().map_err(|e: http::uri::InvalidUri| invalid(e.to_string()))?;
+    let uri: http::Uri = full
+        .parse()
+        .map_err(|e: http::uri::InvalidUri| invalid(e.to_string()))?;
     let host = uri
         .host()
         .filter(|h| !h.is_empty())
@@ -256,12 +261,11 @@ fn authorization(env: &Env) -> Result<Option<http::HeaderValue>, EndpointProblem
     let (token, setting) = match env.get(TOKEN_FILE) {
         Some(path) => {
             let path = PathBuf::from(path);
-            let content = fs::read_to_string(&path).map_err(|e| {
-                EndpointProblem::TokenFileUnreadable {
+            let content =
+                fs::read_to_string(&path).map_err(|e| EndpointProblem::TokenFileUnreadable {
                     path: path.clone(),
                     reason: e.to_string(),
-                }
-            })?;
+                })?;
             let mut content = Zeroizing::new(content);
             let kept = content.trim_end().len();
             content.truncate(kept);

@@ -71,10 +71,7 @@ impl DefaultHttpClient {
             .timeout_global(Some(timeout))
             .build();
         let (parts, mut body) = self.agent.run(request)?.into_parts();
-        let body = body
-            .with_config()
-            .limit(MAX_RESPONSE_BYTES)
-            .read_to_vec()?;
+        let body = body.with_config().limit(MAX_RESPONSE_BYTES).read_to_vec()?;
         Ok(http::Response::from_parts(parts, body))
     }
 }

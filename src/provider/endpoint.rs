@@ -43,7 +43,9 @@ pub(crate) fn send_with_retry(
 
 fn transport_problem(error: &io::Error, timeout: Duration) -> EndpointProblem {
     match error.kind() {
-        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => EndpointProblem::TimedOut { timeout },
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
+            EndpointProblem::TimedOut { timeout }
+        }
         kind => EndpointProblem::Transport {
             kind,
             reason: error.to_string(),
@@ -65,7 +67,10 @@ pub(crate) fn parse_credentials(body: &[u8]) -> Result<Credentials, EndpointProb
         match code {
             Value::String(code) if code.as_str() == "Success" => {}
             Value::String(code) if code.len() <= 64 => {
-                return Err(invalid(format!("`Code` is `{}`, not `Success`", code.as_str())))
+                return Err(invalid(format!(
+                    "`Code` is `{}`, not `Success`",
+                    code.as_str()
+                )))
             }
             _ => return Err(invalid("`Code` is not `Success`".to_owned())),
         }
@@ -83,7 +88,9 @@ pub(crate) fn parse_credentials(body: &[u8]) -> Result<Credentials, EndpointProb
     let token = string("Token", false)?;
     let expiration = string("Expiration", false)?;
     let (Some(access_key_id), Some(secret)) = (access_key_id, secret) else {
-        return Err(invalid("`AccessKeyId` or `SecretAccessKey` is missing".to_owned()));
+        return Err(invalid(
+            "`AccessKeyId` or `SecretAccessKey` is missing".to_owned(),
+        ));
     };
     let credentials = Credentials::new(
         access_key_id.as_str(),
@@ -117,20 +124,38 @@ mod tests {
             (c.access_key_id(), c.secret_access_key(), c.session_token()),
             ("ASIARCORRECT", "secretkeycorrect", Some("tokencorrect"))
         );
-        assert_eq!(c.expiry(), Some(UNIX_EPOCH + Duration::from_secs(1_234_567_890)));
+        assert_eq!(
+            c.expiry(),
+            Some(UNIX_EPOCH + Duration::from_secs(1_234_567_890))
+        );
         let imds = br#"{"Code":"Success","LastUpdated":"2021-09-20T21:42:26Z","Type":"AWS-HMAC","AccessKeyId":"ASIARTEST","SecretAccessKey":"testsecret","Token":"testtoken","Expiration":"2021-09-21T04:16:53Z"}"#;
         let c = parse_credentials(imds).unwrap();
-        assert_eq!(c.expiry(), Some(UNIX_EPOCH + Duration::from_secs(1_632_197_813)));
+        assert_eq!(
+            c.expiry(),
+            Some(UNIX_EPOCH + Duration::from_secs(1_632_197_813))
+        );
     }
 
     #[test]
     fn refuses_incomplete_or_failed_documents_without_quoting_them() {
         for (body, expected) in [
-            (&br#"{"SecretAccessKey":"s3cr3t"}"#[..], "`AccessKeyId` is missing"),
+            (
+                &br#"{"SecretAccessKey":"s3cr3t"}"#[..],
+                "`AccessKeyId` is missing",
+            ),
             (br#"{"AccessKeyId":"A"}"#, "`SecretAccessKey` is missing"),
-            (br#"{"AccessKeyId":"A","SecretAccessKey":7}"#, "non-empty string"),
-            (br#"{"Code":"AssumeRoleUnauthorizedAccess"}"#, "`AssumeRoleUnauthorizedAccess`"),
-            (br#"{"AccessKeyId":"A","SecretAccessKey":"s3cr3t","Expiration":"soon"}"#, "RFC 3339"),
+            (
+                br#"{"AccessKeyId":"A","SecretAccessKey":7}"#,
+                "non-empty string",
+            ),
+            (
+                br#"{"Code":"AssumeRoleUnauthorizedAccess"}"#,
+                "`AssumeRoleUnauthorizedAccess`",
+            ),
+            (
+                br#"{"AccessKeyId":"A","SecretAccessKey":"s3cr3t","Expiration":"soon"}"#,
+                "RFC 3339",
+            ),
             (b"<html>s3cr3t</html>", "not one JSON object"),
         ] {
             match parse_credentials(body) {
@@ -155,7 +180,10 @@ mod tests {
             let status = self.0.lock().unwrap().remove(0);
             match status {
                 0 => Err(io::ErrorKind::TimedOut.into()),
-                s => Ok(http::Response::builder().status(s).body(Vec::new()).unwrap()),
+                s => Ok(http::Response::builder()
+                    .status(s)
+                    .body(Vec::new())
+                    .unwrap()),
             }
         }
     }

@@ -22,8 +22,8 @@ use crate::{Credentials, EndpointProblem, Error};
 mod config;
 mod stale;
 
-pub use config::ImdsEndpointMode;
 use config::Endpoint;
+pub use config::ImdsEndpointMode;
 use stale::LastCredentials;
 
 const TOKEN_PATH: &str = "/latest/api/token";
@@ -275,13 +275,21 @@ impl ImdsProvider {
         {
             return Err(Error::InstanceMetadata(EndpointProblem::NotConfigured));
         }
-        Endpoint::resolve(self.endpoint.as_deref(), self.mode, &self.env, |name: &str| {
-            profile_setting(&self.env, name)
-        })
+        Endpoint::resolve(
+            self.endpoint.as_deref(),
+            self.mode,
+            &self.env,
+            |name: &str| profile_setting(&self.env, name),
+        )
     }
 
     /// `GET path` with the session token; the body when the status is 200.
-    fn get(&self, base: &Endpoint, token: &http::HeaderValue, path: &str) -> Result<http::Response<Vec<u8>>, EndpointProblem> {
+    fn get(
+        &self,
+        base: &Endpoint,
+        token: &http::HeaderValue,
+        path: &str,
+    ) -> Result<http::Response<Vec<u8>>, EndpointProblem> {
         let uri = base.uri(path)?;
         send_with_retry(
             self.client.as_ref(),

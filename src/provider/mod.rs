@@ -14,33 +14,33 @@
 
 mod cache;
 mod chain;
-mod env;
-mod json;
-mod process;
-mod profile;
-mod profile_file;
 #[cfg(feature = "network-credentials")]
 mod container;
 #[cfg(feature = "network-credentials")]
 mod default_client;
 #[cfg(feature = "network-credentials")]
 mod endpoint;
+mod env;
 #[cfg(feature = "network-credentials")]
 mod imds;
+mod json;
+mod process;
+mod profile;
+mod profile_file;
 #[cfg(feature = "network-credentials")]
 mod transport;
 
 pub use cache::{CachingProvider, DEFAULT_REFRESH_MARGIN};
 pub use chain::DefaultChain;
-pub use env::{Env, EnvProvider};
-pub use process::ProcessProvider;
-pub use profile::{region_from_env_or_profile, ProfileProvider};
 #[cfg(feature = "network-credentials")]
 pub use container::ContainerProvider;
 #[cfg(feature = "network-credentials")]
 pub use default_client::DefaultHttpClient;
+pub use env::{Env, EnvProvider};
 #[cfg(feature = "network-credentials")]
 pub use imds::{region_from_imds, ImdsEndpointMode, ImdsProvider};
+pub use process::ProcessProvider;
+pub use profile::{region_from_env_or_profile, ProfileProvider};
 #[cfg(feature = "network-credentials")]
 pub use transport::HttpClient;
 

@@ -87,7 +87,7 @@ impl Signer {
     /// ([`CachingProvider`] over [`DefaultChain`]): temporary ones are
     /// fetched again shortly before they expire.
     ///
-    /// ```
+    /// ```no_run
     /// use http_sigv4::Signer;
     ///
     /// match Signer::from_env("sts") {

@@ -82,7 +82,9 @@ impl Endpoint {
         }
         let mode = match (mode, env.get(ENDPOINT_MODE)) {
             (Some(mode), _) => mode,
-            (None, Some(mode)) => ImdsEndpointMode::parse(&mode).map_err(Error::InstanceMetadata)?,
+            (None, Some(mode)) => {
+                ImdsEndpointMode::parse(&mode).map_err(Error::InstanceMetadata)?
+            }
             (None, None) => match profile(PROFILE_ENDPOINT_MODE)? {
                 Some(mode) => ImdsEndpointMode::parse(&mode).map_err(Error::InstanceMetadata)?,
                 None => ImdsEndpointMode::Ipv4,
@@ -96,11 +98,17 @@ impl Endpoint {
 
     fn checked(base: String, setting: &'static str) -> Result<Endpoint, EndpointProblem> {
         let invalid = |problem: String| EndpointProblem::InvalidUri { setting, problem };
-        let uri: http::Uri = base.parse().map_err(|e: http::uri::InvalidUri| invalid(e.to_string()))?;
+        let uri: http::Uri = base
+            .parse()
+            .map_err(|e: http::uri::InvalidUri| invalid(e.to_string()))?;
         match (uri.scheme_str(), uri.host()) {
             (Some("http" | "https"), Some(host)) if !host.is_empty() => {}
             (Some("http" | "https"), _) => return Err(invalid("the URI has no host".to_owned())),
-            _ => return Err(invalid("the URI must start with http:// or https://".to_owned())),
+            _ => {
+                return Err(invalid(
+                    "the URI must start with http:// or https://".to_owned(),
+                ))
+            }
         }
         Ok(Endpoint {
             base: base.trim_end_matches('/').to_owned(),

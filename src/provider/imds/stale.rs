@@ -84,14 +84,20 @@ mod tests {
     #[test]
     fn a_failure_with_nothing_before_is_an_error() {
         let mut last = LastCredentials::default();
-        assert_eq!(last.resolve(Err(failure()), at(1000)).unwrap_err(), failure());
+        assert_eq!(
+            last.resolve(Err(failure()), at(1000)).unwrap_err(),
+            failure()
+        );
     }
 
     #[test]
     fn fresh_credentials_pass_unchanged_and_are_remembered() {
         let mut last = LastCredentials::default();
         let (c, reason) = last.resolve(Ok(creds("A", 5000)), at(1000)).unwrap();
-        assert_eq!((c.access_key_id(), c.expiry(), reason), ("A", Some(at(5000)), None));
+        assert_eq!(
+            (c.access_key_id(), c.expiry(), reason),
+            ("A", Some(at(5000)), None)
+        );
         // A later failure hands them out again, extended past `now`.
         let (c, reason) = last.resolve(Err(failure()), at(6000)).unwrap();
         assert_eq!(c.access_key_id(), "A");
@@ -117,6 +123,11 @@ mod tests {
         let (c, reason) = last.resolve(Ok(creds("OLD", 900)), at(1000)).unwrap();
         assert_eq!(c.access_key_id(), "OLD");
         assert!(in_extension_window(&c, 1000), "{:?}", c.expiry());
-        assert_eq!(reason, Some(Error::CredentialsExpired { expired_at: at(900) }));
+        assert_eq!(
+            reason,
+            Some(Error::CredentialsExpired {
+                expired_at: at(900)
+            })
+        );
     }
 }
