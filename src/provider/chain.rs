@@ -18,9 +18,8 @@ use crate::{Credentials, Error};
 /// profile named by `AWS_PROFILE` (or `default`) in the shared files
 /// ([`ProfileProvider`], which runs a `credential_process`); with the
 /// `network-credentials` feature, then the container endpoint
-/// ([`ContainerProvider`](crate::ContainerProvider), when its variables
-/// are set) and then EC2 instance metadata
-/// ([`ImdsProvider`](crate::ImdsProvider)).
+/// (`ContainerProvider`, when its variables are set) and then EC2
+/// instance metadata (`ImdsProvider`).
 ///
 /// As with the AWS CLI, `AWS_PROFILE` does not override keys set in the
 /// environment. To read one profile whatever the environment holds, use

@@ -4,6 +4,9 @@ use std::time::UNIX_EPOCH;
 
 use super::*;
 
+/// Method, URI, TTL header and token header of a request.
+type Seen = (String, String, Option<String>, Option<String>);
+
 /// A stand-in for the metadata service: answers by method and path, and
 /// records what it was asked.
 #[derive(Default)]
@@ -12,7 +15,7 @@ struct FakeImds {
     routes: Vec<(&'static str, &'static str, u16, &'static str)>,
     /// When set, every request fails with a timeout.
     down: AtomicBool,
-    seen: Mutex<Vec<(String, String, Option<String>, Option<String>)>>,
+    seen: Mutex<Vec<Seen>>,
     calls: AtomicUsize,
 }
 
