@@ -62,6 +62,9 @@ pub struct DefaultChain {
     /// stability).
     #[cfg(feature = "network-credentials")]
     imds: Arc<std::sync::OnceLock<ImdsProvider>>,
+    /// The clock of the network sources; `None`: `SystemTime::now`.
+    #[cfg(feature = "network-credentials")]
+    clock: Option<Arc<dyn Fn() -> std::time::SystemTime + Send + Sync>>,
 }
 
 impl DefaultChain {
@@ -129,6 +132,27 @@ impl DefaultChain {
         self
     }
 
+    /// The clock that decides whether the network sources' credentials
+    /// have expired (see [`ImdsProvider::clock`](crate::ImdsProvider::clock));
+    /// replays of recorded traffic pass the time of the recording.
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use http_sigv4::DefaultChain;
+    /// let chain = DefaultChain::new().clock(|| UNIX_EPOCH + Duration::from_secs(1_632_197_000));
+    /// # let _ = chain;
+    /// ```
+    #[cfg(feature = "network-credentials")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network-credentials")))]
+    pub fn clock(
+        mut self,
+        clock: impl Fn() -> std::time::SystemTime + Send + Sync + 'static,
+    ) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self.imds = Arc::default();
+        self
+    }
+
     /// The container endpoint, then instance metadata; `profile_error` when
     /// neither is set up.
     #[cfg(feature = "network-credentials")]
@@ -148,9 +172,16 @@ impl DefaultChain {
             other => return other,
         }
         let imds = self.imds.get_or_init(|| {
-            ImdsProvider::new()
+            let imds = ImdsProvider::new()
                 .env(self.env.clone())
-                .shared_client(client())
+                .shared_client(client());
+            match &self.clock {
+                Some(clock) => {
+                    let clock = clock.clone();
+                    imds.clock(move || clock())
+                }
+                None => imds,
+            }
         });
         match imds.provide_credentials() {
             Err(Error::InstanceMetadata(
