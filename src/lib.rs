@@ -44,6 +44,8 @@
 //! DefaultChain ──► EnvProvider      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN
 //!              └─► ProfileProvider  AWS_PROFILE (or `default`) in ~/.aws/credentials, ~/.aws/config
 //!                    └─► ProcessProvider   the profile's credential_process (JSON on stdout)
+//!              └─► ContainerProvider  ECS / EKS Pod Identity endpoint   (feature network-credentials)
+//!              └─► ImdsProvider       EC2 instance metadata, IMDSv2      (feature network-credentials)
 //! CachingProvider ─ keeps them until a margin before they expire; one refresh at a time
 //! ```
 //!
@@ -164,6 +166,10 @@
 //!   `SigningMiddleware` (feature `reqwest-middleware`), and
 //!   `RequestSigner`, which they take: see
 //!   [above](#client-integrations).
+//! - `ContainerProvider`, `ImdsProvider` (with `ImdsEndpointMode`),
+//!   `region_from_imds`, and the HTTP seam they send through, `HttpClient`
+//!   and `DefaultHttpClient` (feature `network-credentials`); their errors
+//!   carry an `EndpointProblem`.
 //! - [`Error`]: everything that can go wrong.
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]

@@ -236,6 +236,9 @@ impl fmt::Debug for DefaultChain {
     }
 }
 
+#[cfg(all(test, feature = "network-credentials"))]
+mod network_tests;
+
 #[cfg(test)]
 mod tests {
     use std::fs;

@@ -5,6 +5,8 @@
 //! DefaultChain ──► EnvProvider      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN
 //!              └─► ProfileProvider  ~/.aws/credentials, then ~/.aws/config (AWS_PROFILE or `default`)
 //!                    └─► ProcessProvider   the profile's `credential_process`
+//!              └─► ContainerProvider  the ECS / EKS Pod Identity endpoint  (network-credentials)
+//!              └─► ImdsProvider       EC2 instance metadata (IMDSv2)       (network-credentials)
 //! CachingProvider: keeps what a provider returned until shortly before it expires
 //! ```
 //!
