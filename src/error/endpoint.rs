@@ -187,3 +187,113 @@ pub(super) fn fmt(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{EndpointProblem as P, Error};
+
+    use super::*;
+
+    #[test]
+    fn messages_say_which_source_and_what_to_do() {
+        let cases: Vec<(Error, &[&str])> = vec![
+            (
+                Error::ContainerCredentials(P::NotConfigured),
+                &[
+                    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                ],
+            ),
+            (
+                Error::InstanceMetadata(P::NotConfigured),
+                &["AWS_EC2_METADATA_DISABLED"],
+            ),
+            (
+                Error::InstanceMetadata(P::InvalidUri {
+                    setting: "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                    problem: "invalid uri character".into(),
+                }),
+                &["AWS_EC2_METADATA_SERVICE_ENDPOINT", "invalid uri character"],
+            ),
+            (
+                Error::ContainerCredentials(P::HostNotAllowed {
+                    host: "example.com".into(),
+                }),
+                &[
+                    "`example.com`",
+                    "https",
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                ],
+            ),
+            (
+                Error::InstanceMetadata(P::InvalidEndpointMode {
+                    mode: "IPv7".into(),
+                }),
+                &["`IPv7` is not a valid endpoint mode", "IPv4 or IPv6"],
+            ),
+            (
+                Error::ContainerCredentials(P::InvalidAuthorizationToken {
+                    setting: "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                }),
+                &["AWS_CONTAINER_AUTHORIZATION_TOKEN", "line break"],
+            ),
+            (
+                Error::ContainerCredentials(P::TokenFileUnreadable {
+                    path: "/var/run/token".into(),
+                    reason: "No such file or directory (os error 2)".into(),
+                }),
+                &["/var/run/token", "No such file or directory (os error 2)"],
+            ),
+            (
+                Error::ContainerCredentials(P::TimedOut {
+                    timeout: Duration::from_secs(2),
+                }),
+                &["container credentials endpoint", "2000 ms"],
+            ),
+            (
+                Error::InstanceMetadata(P::TimedOut {
+                    timeout: Duration::from_secs(1),
+                }),
+                &["IMDS", "1000 ms", "hop limit"],
+            ),
+            (
+                Error::InstanceMetadata(P::Transport {
+                    kind: io::ErrorKind::ConnectionRefused,
+                    reason: "connection refused".into(),
+                }),
+                &["IMDS", "connection refused"],
+            ),
+            (
+                Error::InstanceMetadata(P::NoRole),
+                &["no IAM role", "instance profile"],
+            ),
+            (
+                Error::InstanceMetadata(P::Status { status: 403 }),
+                &[
+                    "request forbidden: IMDS is disabled",
+                    "--http-endpoint enabled",
+                ],
+            ),
+            (
+                Error::InstanceMetadata(P::Status { status: 401 }),
+                &["refused the session token"],
+            ),
+            (
+                Error::ContainerCredentials(P::Status { status: 500 }),
+                &["container credentials endpoint", "500"],
+            ),
+            (
+                Error::ContainerCredentials(P::InvalidResponse {
+                    problem: "`AccessKeyId` is missing".into(),
+                }),
+                &["container credentials endpoint", "`AccessKeyId` is missing"],
+            ),
+        ];
+        for (error, parts) in cases {
+            let msg = error.to_string();
+            for part in parts {
+                assert!(msg.contains(part), "{msg:?} lacks {part:?}");
+            }
+        }
+    }
+}
