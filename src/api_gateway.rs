@@ -129,7 +129,7 @@ impl ApiGatewaySigner {
     /// region from `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile. See
     /// [`Signer::from_env`].
     ///
-    /// ```
+    /// ```no_run
     /// use http_sigv4::ApiGatewaySigner;
     ///
     /// match ApiGatewaySigner::from_env() {

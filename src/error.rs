@@ -5,6 +5,11 @@ use std::io;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
+#[cfg(feature = "network-credentials")]
+mod endpoint;
+#[cfg(feature = "network-credentials")]
+pub use endpoint::EndpointProblem;
+
 /// Everything that can go wrong while signing or verifying a request.
 ///
 /// Each variant says what was wrong with the input and its message says what
@@ -260,6 +265,18 @@ pub enum Error {
         /// What went wrong and what to do about it.
         reason: String,
     },
+    /// The container credentials endpoint (ECS, Fargate, EKS Pod Identity,
+    /// CodeBuild: [`ContainerProvider`](crate::ContainerProvider)) gave no
+    /// credentials; [`EndpointProblem`] says why.
+    #[cfg(feature = "network-credentials")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network-credentials")))]
+    ContainerCredentials(EndpointProblem),
+    /// EC2 instance metadata (IMDSv2: [`ImdsProvider`](crate::ImdsProvider),
+    /// [`region_from_imds`](crate::region_from_imds)) gave no credentials or
+    /// region; [`EndpointProblem`] says why.
+    #[cfg(feature = "network-credentials")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network-credentials")))]
+    InstanceMetadata(EndpointProblem),
 }
 
 /// What is malformed in a request's SigV4 authentication
@@ -531,6 +548,14 @@ impl fmt::Display for Error {
             ),
             Error::CredentialsUnavailable { reason } => {
                 write!(f, "credentials are unavailable: {reason}")
+            }
+            #[cfg(feature = "network-credentials")]
+            Error::ContainerCredentials(problem) => {
+                endpoint::fmt(endpoint::Source::Container, problem, f)
+            }
+            #[cfg(feature = "network-credentials")]
+            Error::InstanceMetadata(problem) => {
+                endpoint::fmt(endpoint::Source::InstanceMetadata, problem, f)
             }
         }
     }

@@ -44,6 +44,8 @@
 //! DefaultChain ──► EnvProvider      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN
 //!              └─► ProfileProvider  AWS_PROFILE (or `default`) in ~/.aws/credentials, ~/.aws/config
 //!                    └─► ProcessProvider   the profile's credential_process (JSON on stdout)
+//!              └─► ContainerProvider  ECS / EKS Pod Identity endpoint   (feature network-credentials)
+//!              └─► ImdsProvider       EC2 instance metadata, IMDSv2      (feature network-credentials)
 //! CachingProvider ─ keeps them until a margin before they expire; one refresh at a time
 //! ```
 //!
@@ -165,6 +167,10 @@
 //!   `SigningMiddleware` (feature `reqwest-middleware`), and
 //!   `RequestSigner`, which they take: see
 //!   [above](#client-integrations).
+//! - `ContainerProvider`, `ImdsProvider` (with `ImdsEndpointMode`),
+//!   `region_from_imds`, and the HTTP seam they send through, `HttpClient`
+//!   and `DefaultHttpClient` (feature `network-credentials`); their errors
+//!   carry an `EndpointProblem`.
 //! - [`Error`]: everything that can go wrong.
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
@@ -194,13 +200,18 @@ mod integration;
 
 pub use api_gateway::{ApiGatewaySigner, API_GATEWAY_UNSIGNED_HEADERS, EXECUTE_API};
 pub use credentials::Credentials;
+#[cfg(feature = "network-credentials")]
+pub use error::EndpointProblem;
 pub use error::{Error, Malformed};
 pub use payload::{Payload, PayloadHasher, SignableBody};
-#[cfg(feature = "network-credentials")]
-pub use provider::HttpClient;
 pub use provider::{
     region_from_env_or_profile, CachingProvider, DefaultChain, Env, EnvProvider, ProcessProvider,
     ProfileProvider, ProvideCredentials, DEFAULT_REFRESH_MARGIN,
+};
+#[cfg(feature = "network-credentials")]
+pub use provider::{
+    region_from_imds, ContainerProvider, DefaultHttpClient, HttpClient, ImdsEndpointMode,
+    ImdsProvider,
 };
 pub use settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
 pub use signer::{Signer, SigningOutput, DEFAULT_UNSIGNED_HEADERS, MAX_PRESIGN_EXPIRY};

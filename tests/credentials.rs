@@ -208,7 +208,9 @@ fn env(home: &Path, vars: &[(&str, &str)]) -> Env {
     Env::from_vars(
         vars.iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
-            .chain([("HOME".to_string(), home.to_str().unwrap().to_string())]),
+            .chain([("HOME".to_string(), home.to_str().unwrap().to_string())])
+            // Instance metadata (feature network-credentials) off: no network.
+            .chain([("AWS_EC2_METADATA_DISABLED".into(), "true".into())]),
     )
 }
 

@@ -1,19 +1,40 @@
 //! [`DefaultChain`]: the AWS CLI's order of credential sources, for the
 //! sources this crate reads.
 
+use std::fmt;
+#[cfg(feature = "network-credentials")]
+use std::sync::Arc;
+
 use super::env::AWS_ACCESS_KEY_ID;
+#[cfg(feature = "network-credentials")]
+use super::{ContainerProvider, DefaultHttpClient, HttpClient, ImdsProvider};
 use super::{Env, EnvProvider, ProfileProvider, ProvideCredentials};
+#[cfg(feature = "network-credentials")]
+use crate::EndpointProblem;
 use crate::{Credentials, Error};
 
 /// Credentials from where the AWS CLI looks, in its order: the environment
 /// variables ([`EnvProvider`]) when `AWS_ACCESS_KEY_ID` is set, else the
 /// profile named by `AWS_PROFILE` (or `default`) in the shared files
-/// ([`ProfileProvider`], which runs a `credential_process`).
+/// ([`ProfileProvider`], which runs a `credential_process`); with the
+/// `network-credentials` feature, then the container endpoint
+/// (`ContainerProvider`, when its variables are set) and then EC2
+/// instance metadata (`ImdsProvider`).
 ///
 /// As with the AWS CLI, `AWS_PROFILE` does not override keys set in the
 /// environment. To read one profile whatever the environment holds, use
-/// [`ProfileProvider::profile`]. Container and instance metadata, assumed
-/// roles and IAM Identity Center (SSO) are not read.
+/// [`ProfileProvider::profile`]. Without the `network-credentials`
+/// feature, container and instance metadata are not read; assumed roles
+/// and IAM Identity Center (SSO) are not read.
+///
+/// The network sources are tried only when the profile is missing (or
+/// there is no home directory, or the profile holds no credentials); a
+/// broken profile stops the chain with its error. When neither network
+/// source is set up (no container variables; instance metadata turned off,
+/// unreachable or timing out, as outside EC2), the profile's error is
+/// returned: it says what to set. Outside EC2 that takes up to about 2 s
+/// (the metadata service's timeouts); set `AWS_EC2_METADATA_DISABLED=true`
+/// to skip it.
 ///
 /// It looks afresh at each call; [`Signer::from_env`](crate::Signer::from_env)
 /// puts it behind a [`CachingProvider`](crate::CachingProvider), which you
@@ -30,9 +51,20 @@ use crate::{Credentials, Error};
 /// assert_eq!(DefaultChain::new().env(env).provide_credentials()?.access_key_id(), "AKIDFROMENV");
 /// # Ok::<(), http_sigv4::Error>(())
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct DefaultChain {
     env: Env,
+    /// The client of the network sources; `None`: a [`DefaultHttpClient`],
+    /// made when first needed.
+    #[cfg(feature = "network-credentials")]
+    client: Option<Arc<dyn HttpClient>>,
+    /// Kept across calls: it remembers its last credentials (static
+    /// stability).
+    #[cfg(feature = "network-credentials")]
+    imds: Arc<std::sync::OnceLock<ImdsProvider>>,
+    /// The clock of the network sources; `None`: `SystemTime::now`.
+    #[cfg(feature = "network-credentials")]
+    clock: Option<Arc<dyn Fn() -> std::time::SystemTime + Send + Sync>>,
 }
 
 impl DefaultChain {
@@ -51,28 +83,161 @@ impl DefaultChain {
     ///
     /// ```
     /// use http_sigv4::{DefaultChain, Env, Error, ProvideCredentials};
-    /// // No keys, and no home directory to find ~/.aws in.
-    /// let chain = DefaultChain::new().env(Env::from_vars([("AWS_PROFILE", "dev")]));
+    /// // No keys, and no home directory to find ~/.aws in (and, with the
+    /// // network-credentials feature, instance metadata turned off).
+    /// let chain = DefaultChain::new()
+    ///     .env(Env::from_vars([("AWS_PROFILE", "dev"), ("AWS_EC2_METADATA_DISABLED", "true")]));
     /// assert_eq!(chain.provide_credentials().unwrap_err(), Error::MissingEnvironmentVariable { name: "HOME" });
     /// ```
     pub fn env(mut self, env: Env) -> Self {
         self.env = env;
+        #[cfg(feature = "network-credentials")]
+        {
+            self.imds = Arc::default();
+        }
         self
     }
+
+    /// Sends the requests of the network sources (container endpoint,
+    /// instance metadata) through `client` instead of a
+    /// [`DefaultHttpClient`](crate::DefaultHttpClient).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use http_sigv4::{DefaultChain, Env, HttpClient, ProvideCredentials};
+    ///
+    /// /// A stand-in for the ECS agent's endpoint.
+    /// struct Ecs;
+    /// impl HttpClient for Ecs {
+    ///     fn send(&self, request: http::Request<Vec<u8>>, _: Duration) -> std::io::Result<http::Response<Vec<u8>>> {
+    ///         assert_eq!(request.uri(), "http://169.254.170.2/v2/credentials/task");
+    ///         let body = r#"{"AccessKeyId":"ASIATASK","SecretAccessKey":"S","Token":"T","Expiration":"2030-01-01T00:00:00Z"}"#;
+    ///         Ok(http::Response::new(body.as_bytes().to_vec()))
+    ///     }
+    /// }
+    ///
+    /// let env = Env::from_vars([
+    ///     ("HOME", "/nonexistent-home"),
+    ///     ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/task"),
+    /// ]);
+    /// let chain = DefaultChain::new().env(env).http_client(Ecs);
+    /// assert_eq!(chain.provide_credentials()?.access_key_id(), "ASIATASK");
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    #[cfg(feature = "network-credentials")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network-credentials")))]
+    pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
+        self.client = Some(Arc::new(client));
+        self.imds = Arc::default();
+        self
+    }
+
+    /// The clock that decides whether the network sources' credentials
+    /// have expired (see [`ImdsProvider::clock`](crate::ImdsProvider::clock));
+    /// replays of recorded traffic pass the time of the recording.
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use http_sigv4::DefaultChain;
+    /// let chain = DefaultChain::new().clock(|| UNIX_EPOCH + Duration::from_secs(1_632_197_000));
+    /// # let _ = chain;
+    /// ```
+    #[cfg(feature = "network-credentials")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network-credentials")))]
+    pub fn clock(
+        mut self,
+        clock: impl Fn() -> std::time::SystemTime + Send + Sync + 'static,
+    ) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self.imds = Arc::default();
+        self
+    }
+
+    /// The container endpoint, then instance metadata; `profile_error` when
+    /// neither is set up.
+    #[cfg(feature = "network-credentials")]
+    fn network_sources(&self, profile_error: Error) -> Result<Credentials, Error> {
+        let client = || -> Arc<dyn HttpClient> {
+            match &self.client {
+                Some(client) => client.clone(),
+                None => Arc::new(DefaultHttpClient::new()),
+            }
+        };
+        let container = ContainerProvider::new()
+            .env(self.env.clone())
+            .shared_client(client())
+            .provide_credentials();
+        match container {
+            Err(Error::ContainerCredentials(EndpointProblem::NotConfigured)) => {}
+            other => return other,
+        }
+        let imds = self.imds.get_or_init(|| {
+            let imds = ImdsProvider::new()
+                .env(self.env.clone())
+                .shared_client(client());
+            match &self.clock {
+                Some(clock) => {
+                    let clock = clock.clone();
+                    imds.clock(move || clock())
+                }
+                None => imds,
+            }
+        });
+        match imds.provide_credentials() {
+            Err(Error::InstanceMetadata(
+                EndpointProblem::NotConfigured
+                | EndpointProblem::TimedOut { .. }
+                | EndpointProblem::Transport { .. },
+            )) => Err(profile_error),
+            other => other,
+        }
+    }
+}
+
+/// Whether the profile's error means "no profile here" (so the chain goes
+/// on), not "a profile that is broken".
+#[cfg(feature = "network-credentials")]
+fn profile_absent(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::ProfileNotFound { .. }
+            | Error::MissingEnvironmentVariable { name: "HOME" }
+            | Error::ProfileWithoutCredentials {
+                unsupported: None,
+                ..
+            }
+    )
 }
 
 impl ProvideCredentials for DefaultChain {
     fn provide_credentials(&self) -> Result<Credentials, Error> {
-        match self.env.get(AWS_ACCESS_KEY_ID) {
-            Some(_) => EnvProvider::new()
+        if self.env.get(AWS_ACCESS_KEY_ID).is_some() {
+            return EnvProvider::new()
                 .env(self.env.clone())
-                .provide_credentials(),
-            None => ProfileProvider::new()
-                .env(self.env.clone())
-                .provide_credentials(),
+                .provide_credentials();
         }
+        let profile = ProfileProvider::new()
+            .env(self.env.clone())
+            .provide_credentials();
+        #[cfg(feature = "network-credentials")]
+        let profile = match profile {
+            Err(e) if profile_absent(&e) => self.network_sources(e),
+            other => other,
+        };
+        profile
     }
 }
+
+impl fmt::Debug for DefaultChain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DefaultChain")
+            .field("env", &self.env)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(all(test, feature = "network-credentials"))]
+mod network_tests;
 
 #[cfg(test)]
 mod tests {
@@ -82,10 +247,12 @@ mod tests {
 
     fn env_with_home(home: &tempfile::TempDir, vars: &[(&str, &str)]) -> Env {
         let home = home.path().to_str().unwrap().to_owned();
+        // Instance metadata off: these tests must not reach the network.
         Env::from_vars(
             vars.iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
-                .chain([("HOME".to_string(), home)]),
+                .chain([("HOME".to_string(), home)])
+                .chain([("AWS_EC2_METADATA_DISABLED".into(), "true".into())]),
         )
     }
 

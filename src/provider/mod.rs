@@ -5,6 +5,8 @@
 //! DefaultChain ──► EnvProvider      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN
 //!              └─► ProfileProvider  ~/.aws/credentials, then ~/.aws/config (AWS_PROFILE or `default`)
 //!                    └─► ProcessProvider   the profile's `credential_process`
+//!              └─► ContainerProvider  the ECS / EKS Pod Identity endpoint  (network-credentials)
+//!              └─► ImdsProvider       EC2 instance metadata (IMDSv2)       (network-credentials)
 //! CachingProvider: keeps what a provider returned until shortly before it expires
 //! ```
 //!
@@ -14,7 +16,15 @@
 
 mod cache;
 mod chain;
+#[cfg(feature = "network-credentials")]
+mod container;
+#[cfg(feature = "network-credentials")]
+mod default_client;
+#[cfg(feature = "network-credentials")]
+mod endpoint;
 mod env;
+#[cfg(feature = "network-credentials")]
+mod imds;
 mod json;
 mod process;
 mod profile;
@@ -24,7 +34,13 @@ mod transport;
 
 pub use cache::{CachingProvider, DEFAULT_REFRESH_MARGIN};
 pub use chain::DefaultChain;
+#[cfg(feature = "network-credentials")]
+pub use container::ContainerProvider;
+#[cfg(feature = "network-credentials")]
+pub use default_client::DefaultHttpClient;
 pub use env::{Env, EnvProvider};
+#[cfg(feature = "network-credentials")]
+pub use imds::{region_from_imds, ImdsEndpointMode, ImdsProvider};
 pub use process::ProcessProvider;
 pub use profile::{region_from_env_or_profile, ProfileProvider};
 #[cfg(feature = "network-credentials")]

@@ -196,6 +196,20 @@ pub fn region_from_env_or_profile(env: &Env, profile: Option<&str>) -> Result<St
         .ok_or(Error::MissingRegion { profile })
 }
 
+/// The setting `key` of the profile named by `AWS_PROFILE` (or `default`),
+/// from the credentials file if it is there, else from the config file.
+/// `Ok(None)` too when there is no home directory to find the files in.
+#[cfg(feature = "network-credentials")]
+pub(crate) fn profile_setting(env: &Env, key: &str) -> Result<Option<String>, Error> {
+    let files = match SharedFiles::load(env) {
+        Err(Error::MissingEnvironmentVariable { .. }) => return Ok(None),
+        other => other?,
+    };
+    Ok(files
+        .setting(&profile_name(env, None), key)
+        .map(str::to_owned))
+}
+
 fn profile_name(env: &Env, explicit: Option<&str>) -> String {
     explicit
         .map(str::to_owned)

@@ -80,14 +80,18 @@ impl Signer {
     /// `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`, else from the profile
     /// named by `AWS_PROFILE` (or `default`) in `~/.aws/credentials` and
     /// `~/.aws/config` (keys or `credential_process`); the region from
-    /// `AWS_REGION`, `AWS_DEFAULT_REGION` or that profile's `region`.
+    /// `AWS_REGION`, `AWS_DEFAULT_REGION` or that profile's `region`. With
+    /// the `network-credentials` feature, credentials also come from the
+    /// container endpoint or EC2 instance metadata (see [`DefaultChain`]),
+    /// and the region, when nothing above gives one, from instance metadata
+    /// (`region_from_imds`).
     ///
     /// The credentials are loaded now, so a missing or broken setup is an
     /// error here rather than at the first request, and cached
     /// ([`CachingProvider`] over [`DefaultChain`]): temporary ones are
     /// fetched again shortly before they expire.
     ///
-    /// ```
+    /// ```no_run
     /// use http_sigv4::Signer;
     ///
     /// match Signer::from_env("sts") {
@@ -139,7 +143,15 @@ impl Signer {
             }
         };
         provider.provide_credentials()?;
-        let region = region_from_env_or_profile(&env, profile)?;
+        let region = match region_from_env_or_profile(&env, profile) {
+            // On EC2, the instance's region as a last resort, as the SDKs
+            // do; if instance metadata has none, the error says what to set.
+            #[cfg(feature = "network-credentials")]
+            Err(missing @ Error::MissingRegion { .. }) => {
+                crate::region_from_imds(&env).map_err(|_| missing)?
+            }
+            other => other?,
+        };
         Ok(Signer::with_provider(provider, region, service))
     }
 

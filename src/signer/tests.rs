@@ -26,7 +26,9 @@ fn env(home: &Path, vars: &[(&str, &str)]) -> Env {
     Env::from_vars(
         vars.iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
-            .chain([("HOME".to_string(), home.to_str().unwrap().to_string())]),
+            .chain([("HOME".to_string(), home.to_str().unwrap().to_string())])
+            // Instance metadata (feature network-credentials) off: no network.
+            .chain([("AWS_EC2_METADATA_DISABLED".into(), "true".into())]),
     )
 }
 
@@ -132,4 +134,54 @@ fn from_env_runs_a_credential_process_once_and_caches_it() {
         assert!(authorization(&signer).contains("Credential=ASIAPROC/20150830/us-east-2/"));
     }
     assert_eq!(fs::read_to_string(&count).unwrap().trim(), "1");
+}
+
+#[cfg(feature = "network-credentials")]
+#[test]
+fn from_env_takes_the_region_from_instance_metadata_as_a_last_resort() {
+    // An IMDSv2 stand-in on loopback: a session token, then the region.
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", server.server_addr().to_ip().unwrap());
+    let answering = std::thread::spawn(move || {
+        let mut paths = Vec::new();
+        for _ in 0..2 {
+            let request = server.recv().unwrap();
+            paths.push(format!("{} {}", request.method(), request.url()));
+            let body = match request.method() {
+                tiny_http::Method::Put => "token",
+                _ => "sa-east-1",
+            };
+            request
+                .respond(tiny_http::Response::from_string(body))
+                .unwrap();
+        }
+        paths
+    });
+    let empty = home("", "");
+    let vars = [
+        ("AWS_ACCESS_KEY_ID", "AKID"),
+        ("AWS_SECRET_ACCESS_KEY", SECRET),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.as_str()),
+        ("HOME", empty.path().to_str().unwrap()),
+    ];
+    let signer = Signer::from_sources(Env::from_vars(vars), None, "s3").unwrap();
+    assert_eq!(signer.region(), "sa-east-1");
+    assert_eq!(
+        answering.join().unwrap(),
+        [
+            "PUT /latest/api/token",
+            "GET /latest/meta-data/placement/region"
+        ]
+    );
+    // With instance metadata off, the error says what to set.
+    let off = [
+        vars[0],
+        vars[1],
+        vars[3],
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ];
+    assert!(matches!(
+        Signer::from_sources(Env::from_vars(off), None, "s3"),
+        Err(Error::MissingRegion { .. })
+    ));
 }
