@@ -188,7 +188,7 @@ impl ApiGatewaySigner {
     /// ```
     /// use http_sigv4::{ApiGatewaySigner, Credentials, SessionTokenMode};
     /// # use std::time::SystemTime;
-    /// let creds = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN"));
+    /// let creds = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN".into()));
     /// let signer = ApiGatewaySigner::new(creds, "us-east-1")
     ///     .session_token_mode(SessionTokenMode::AddedAfterSigning);
     /// let mut req = http::Request::get("https://abc.execute-api.us-east-1.amazonaws.com/").body(()).unwrap();

@@ -127,6 +127,8 @@ impl Algorithm {
 #[derive(Debug, Clone, Default)]
 struct Settings {
     payload: Payload,
+    /// What presigned URLs sign for the body; `None`: as `payload`.
+    presign_payload: Option<Payload>,
     content_sha256: ContentSha256Header,
     uri_encoding: UriEncoding,
     path_normalization: PathNormalization,
@@ -186,7 +188,9 @@ impl Signer {
         }
     }
 
-    /// What to sign for the body (default: its SHA-256).
+    /// What to sign for the body (default: its SHA-256), in headers and in
+    /// presigned URLs (this replaces the [`Signer::s3`] preset's
+    /// `UNSIGNED-PAYLOAD` for presigned URLs too).
     ///
     /// ```
     /// use http_sigv4::{Credentials, Payload, Signer};
@@ -200,7 +204,24 @@ impl Signer {
     /// ```
     pub fn payload(mut self, payload: Payload) -> Self {
         self.settings.payload = payload;
+        self.settings.presign_payload = None;
         self
+    }
+
+    /// What presigned URLs sign for the body, in place of the
+    /// [`payload`](Self::payload) setting (the S3 preset's
+    /// `UNSIGNED-PAYLOAD`: whoever uses the URL sends the body).
+    pub(crate) fn presign_payload(mut self, payload: Payload) -> Self {
+        self.settings.presign_payload = Some(payload);
+        self
+    }
+
+    /// The payload setting of presigned URLs.
+    pub(crate) fn presign_payload_setting(&self) -> &Payload {
+        self.settings
+            .presign_payload
+            .as_ref()
+            .unwrap_or(&self.settings.payload)
     }
 
     /// Whether to add and sign `x-amz-content-sha256` (default: not added).
@@ -267,7 +288,7 @@ impl Signer {
     /// ```
     /// use http_sigv4::{Credentials, SessionTokenMode, Signer};
     /// # use std::time::SystemTime;
-    /// let creds = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN"));
+    /// let creds = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN".into()));
     /// let signer = Signer::new(creds, "us-east-1", "service")
     ///     .session_token_mode(SessionTokenMode::AddedAfterSigning);
     /// let mut req = http::Request::get("https://h/").body(()).unwrap();

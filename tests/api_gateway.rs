@@ -227,7 +227,7 @@ fn signer() -> ApiGatewaySigner {
         Credentials::new(
             "AKIDEXAMPLE",
             "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-            Some("TOKEN"),
+            Some("TOKEN".into()),
         ),
         "us-east-1",
     )
