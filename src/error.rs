@@ -86,6 +86,24 @@ pub enum Error {
     /// `reqwest::Url` is not a valid `http::Uri`, which reqwest cannot send
     /// either.
     InvalidUri,
+    /// An [`S3Endpoint::custom`](crate::S3Endpoint::custom) endpoint is not
+    /// an `http` or `https` URL with a host and no path.
+    InvalidEndpoint {
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// A bucket name given to [`S3Endpoint`](crate::S3Endpoint) cannot be
+    /// put into a URI (it is empty or holds `/`).
+    InvalidBucketName {
+        /// The bucket name (not a secret).
+        bucket: String,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// An object key given to
+    /// [`S3Endpoint::object_uri`](crate::S3Endpoint::object_uri) is empty:
+    /// S3 keys are at least one character long.
+    EmptyObjectKey,
 
     // ---- Verification ----
     /// The request's SigV4 authentication is missing or malformed: the
@@ -382,6 +400,20 @@ impl fmt::Display for Error {
             Error::InvalidUri => f.write_str(
                 "the request URI could not be rebuilt with the presigned query, or \
                  is not a valid http::Uri: use an absolute or origin-form URI",
+            ),
+            Error::InvalidEndpoint { problem } => write!(
+                f,
+                "the S3 endpoint is not usable: {problem} (e.g. `http://localhost:9000` \
+                 or `https://ACCOUNT_ID.r2.cloudflarestorage.com`)"
+            ),
+            Error::InvalidBucketName { bucket, problem } => write!(
+                f,
+                "the bucket name `{bucket}` cannot be used in a URI: {problem}; give the \
+                 bucket's name alone, and put `/` in the key"
+            ),
+            Error::EmptyObjectKey => f.write_str(
+                "the object key is empty: give a key of at least one character, or use \
+                 S3Endpoint::bucket_uri for the bucket itself",
             ),
             Error::Malformed(m) => write!(f, "malformed SigV4 authentication: {m}"),
             Error::UnknownAccessKey { access_key_id } => write!(

@@ -182,6 +182,7 @@ mod string_to_sign;
 mod signer;
 
 mod api_gateway;
+mod s3;
 mod verify;
 
 mod provider;
@@ -195,6 +196,7 @@ pub use api_gateway::{ApiGatewaySigner, API_GATEWAY_UNSIGNED_HEADERS, EXECUTE_AP
 pub use credentials::Credentials;
 pub use error::{Error, Malformed};
 pub use payload::{Payload, PayloadHasher, SignableBody};
+pub use s3::{Addressing, S3Endpoint, S3};
 pub use provider::{
     region_from_env_or_profile, CachingProvider, DefaultChain, Env, EnvProvider, ProcessProvider,
     ProfileProvider, ProvideCredentials, DEFAULT_REFRESH_MARGIN,

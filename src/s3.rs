@@ -13,7 +13,7 @@
 //!
 //! The `s3` constructors set all four.
 
-use crate::provider::{CachingProvider, Env, ProvideCredentials};
+use crate::provider::{Env, ProvideCredentials};
 use crate::settings::{ContentSha256Header, PathNormalization, UriEncoding};
 use crate::verify::CredentialsLookup;
 use crate::{Credentials, Error, Payload, Signer, Verifier};

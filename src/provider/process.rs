@@ -259,7 +259,7 @@ pub(crate) fn parse_output(stdout: &[u8], now: SystemTime) -> Result<Credentials
     let mut credentials = Credentials::new(
         access_key_id.as_str(),
         secret.as_str(),
-        token.as_ref().map(|t| t.as_str()),
+        token.as_ref().map(|t| t.as_str().to_owned()),
     );
     if let Some(expiration) = expiration {
         let expiry = parse_rfc3339(&expiration).ok_or_else(|| {

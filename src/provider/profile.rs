@@ -293,7 +293,7 @@ fn keys(profile: &str, section: &Section, path: &Path) -> Result<Credentials, Er
     Ok(Credentials::new(
         access_key_id.as_str(),
         secret.as_str(),
-        token.map(|t| t.as_str()),
+        token.map(|t| t.as_str().to_owned()),
     ))
 }
 
