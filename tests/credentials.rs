@@ -152,7 +152,13 @@ fn rotated_credentials_sign_with_the_new_secret() {
 #[test]
 fn provided_session_token_is_sent() {
     let signer = Signer::with_provider(
-        || Ok(Credentials::new("ASIAEXAMPLE", SECRET, Some("TOKEN".into()))),
+        || {
+            Ok(Credentials::new(
+                "ASIAEXAMPLE",
+                SECRET,
+                Some("TOKEN".into()),
+            ))
+        },
         "us-east-1",
         "service",
     );
@@ -272,7 +278,8 @@ fn signed_with_a_profile_verifies() {
     signer.sign_at(&mut req, suite_time()).unwrap();
     let verifier = Verifier::new(
         |id: &str| {
-            (id == "AKIDCI").then(|| Credentials::new("AKIDCI", "ci-secret", Some("ci-token".into())))
+            (id == "AKIDCI")
+                .then(|| Credentials::new("AKIDCI", "ci-secret", Some("ci-token".into())))
         },
         "us-east-1",
         "sts",

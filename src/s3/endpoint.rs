@@ -149,10 +149,7 @@ impl S3Endpoint {
             Some(s) if *s == Scheme::HTTP || *s == Scheme::HTTPS => s.clone(),
             _ => return Err(invalid("it must start with `http://` or `https://`")),
         };
-        let authority = uri
-            .authority()
-            .ok_or(invalid("it has no host"))?
-            .clone();
+        let authority = uri.authority().ok_or(invalid("it has no host"))?.clone();
         if authority.as_str().contains('@') {
             return Err(invalid("it must not hold a user name or password"));
         }
@@ -277,7 +274,9 @@ fn is_host_label_bucket(bucket: &str, dots: bool) -> bool {
     let label_ok = |label: &str| {
         let bytes = label.as_bytes();
         !bytes.is_empty()
-            && bytes.iter().all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && bytes
+                .iter()
+                .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && bytes[0] != b'-'
             && bytes[bytes.len() - 1] != b'-'
     };
@@ -295,12 +294,24 @@ mod tests {
     fn dns_incompatible_buckets_fall_back_to_path_style() {
         let aws = S3Endpoint::aws("us-east-1").unwrap();
         for (bucket, uri) in [
-            ("ok-bucket", "https://ok-bucket.s3.us-east-1.amazonaws.com/k"),
-            ("with.dots", "https://s3.us-east-1.amazonaws.com/with.dots/k"),
-            ("Upper_Case", "https://s3.us-east-1.amazonaws.com/Upper_Case/k"),
+            (
+                "ok-bucket",
+                "https://ok-bucket.s3.us-east-1.amazonaws.com/k",
+            ),
+            (
+                "with.dots",
+                "https://s3.us-east-1.amazonaws.com/with.dots/k",
+            ),
+            (
+                "Upper_Case",
+                "https://s3.us-east-1.amazonaws.com/Upper_Case/k",
+            ),
             ("ab", "https://s3.us-east-1.amazonaws.com/ab/k"),
             ("-dash", "https://s3.us-east-1.amazonaws.com/-dash/k"),
-            ("192.168.1.1", "https://s3.us-east-1.amazonaws.com/192.168.1.1/k"),
+            (
+                "192.168.1.1",
+                "https://s3.us-east-1.amazonaws.com/192.168.1.1/k",
+            ),
         ] {
             assert_eq!(aws.object_uri(bucket, "k").unwrap(), uri, "{bucket}");
         }
@@ -333,7 +344,10 @@ mod tests {
         assert_eq!(aws.object_uri("b", ""), Err(Error::EmptyObjectKey));
         for bucket in ["", "a/b"] {
             assert!(
-                matches!(aws.object_uri(bucket, "k"), Err(Error::InvalidBucketName { .. })),
+                matches!(
+                    aws.object_uri(bucket, "k"),
+                    Err(Error::InvalidBucketName { .. })
+                ),
                 "{bucket:?}"
             );
         }
@@ -347,7 +361,10 @@ mod tests {
             "/relative",
         ] {
             assert!(
-                matches!(S3Endpoint::custom(endpoint), Err(Error::InvalidEndpoint { .. })),
+                matches!(
+                    S3Endpoint::custom(endpoint),
+                    Err(Error::InvalidEndpoint { .. })
+                ),
                 "{endpoint:?}"
             );
         }

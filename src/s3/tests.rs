@@ -26,7 +26,9 @@ fn preset_encodes_once_does_not_normalize_and_sends_the_payload_hash() {
     assert_eq!(req.headers()["x-amz-content-sha256"], EMPTY);
     assert_eq!(out.signed_headers(), "host;x-amz-content-sha256;x-amz-date");
     assert!(out.canonical_request().ends_with(EMPTY));
-    assert!(out.string_to_sign().contains("/us-east-1/s3/aws4_request\n"));
+    assert!(out
+        .string_to_sign()
+        .contains("/us-east-1/s3/aws4_request\n"));
 }
 
 #[test]
@@ -81,12 +83,16 @@ fn provider_forms_have_the_s3_settings() {
         ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
     ]);
     let from_env = Signer::s3_from_sources(env, None).unwrap();
-    let with_provider =
-        Signer::s3_with_provider(|| Ok(Credentials::new("AKIDENV", "SECRET", None)), "eu-central-1");
+    let with_provider = Signer::s3_with_provider(
+        || Ok(Credentials::new("AKIDENV", "SECRET", None)),
+        "eu-central-1",
+    );
     for signer in [from_env, with_provider] {
         assert_eq!(signer.service(), S3);
         assert_eq!(signer.region(), "eu-central-1");
-        let mut req = http::Request::get("http://localhost:9000/b/a//b").body(()).unwrap();
+        let mut req = http::Request::get("http://localhost:9000/b/a//b")
+            .body(())
+            .unwrap();
         let out = signer.sign_at(&mut req, SystemTime::UNIX_EPOCH).unwrap();
         assert!(out.canonical_request().starts_with("GET\n/b/a//b\n"));
         assert!(req.headers().contains_key("x-amz-content-sha256"));

@@ -118,7 +118,9 @@ impl Signer {
         }
         let t = Timestamp::new(time)?;
         self.check_scope()?;
-        let payload_hash = self.presign_payload_setting().hash_for(req.body().body_bytes())?;
+        let payload_hash = self
+            .presign_payload_setting()
+            .hash_for(req.body().body_bytes())?;
         let host = resolve_host(req)?;
         let credentials = self.current_credentials()?;
         let token = session_token(&credentials)?;
