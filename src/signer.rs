@@ -150,44 +150,6 @@ pub(crate) enum DateHeader {
 }
 
 impl Signer {
-    /// A signer for `service` (e.g. `execute-api`, `s3`, `sts`) in `region`
-    /// (e.g. `us-east-1`), with the defaults of the AWS test suite: the body
-    /// is hashed with SHA-256, the path is double-encoded and normalized, no
-    /// `x-amz-content-sha256` header is added, the session token is signed,
-    /// and [`DEFAULT_UNSIGNED_HEADERS`] are left out of the signature.
-    ///
-    /// The region and service are checked when signing
-    /// ([`Error::InvalidScope`]).
-    ///
-    /// ```
-    /// use http_sigv4::{Credentials, Signer};
-    /// let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "eu-west-1", "sts");
-    /// assert_eq!(signer.region(), "eu-west-1");
-    /// assert_eq!(signer.service(), "sts");
-    /// ```
-    pub fn new(
-        credentials: Credentials,
-        region: impl Into<String>,
-        service: impl Into<String>,
-    ) -> Self {
-        Signer::with_source(CredentialsSource::Fixed(credentials), region, service)
-    }
-
-    fn with_source(
-        credentials: CredentialsSource,
-        region: impl Into<String>,
-        service: impl Into<String>,
-    ) -> Self {
-        Signer {
-            credentials,
-            region: Arc::from(region.into()),
-            service: Arc::from(service.into()),
-            settings: Settings::default(),
-            keys: Arc::default(),
-            algorithm: Algorithm::default(),
-        }
-    }
-
     /// What to sign for the body (default: its SHA-256), in headers and in
     /// presigned URLs (this replaces the [`Signer::s3`] preset's
     /// `UNSIGNED-PAYLOAD` for presigned URLs too).
@@ -730,10 +692,14 @@ fn header_value_of_token(token: &str) -> Result<HeaderValue, Error> {
     })
 }
 
+// Constructors first: rustdoc lists the impl blocks of `sources` (which
+// holds `Signer::new`) and `s3` before those of `presign` and this file.
+mod s3;
+mod sources;
+
 mod host;
 mod output;
 mod presign;
-mod sources;
 
 pub(crate) use host::host_of_uri;
 use host::{resolve_host, Host};
