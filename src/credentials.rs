@@ -20,7 +20,7 @@ use zeroize::Zeroizing;
 /// assert_eq!(long_term.access_key_id(), "AKIDEXAMPLE");
 /// assert_eq!(long_term.session_token(), None);
 ///
-/// let temporary = Credentials::new("ASIAEXAMPLE", "s3cr3t-value", Some("t0ken-value".into()));
+/// let temporary = Credentials::new("ASIAEXAMPLE", "s3cr3t-value", Some("t0ken-value".to_owned()));
 /// assert_eq!(temporary.session_token(), Some("t0ken-value"));
 ///
 /// // Debug output redacts the secret and the token.
@@ -59,8 +59,8 @@ impl Credentials {
     /// let temporary = Credentials::new("ASIAEXAMPLE", String::from("SECRET"), token);
     /// assert_eq!(temporary.session_token(), Some("TOKEN"));
     ///
-    /// // A string literal as the token: `Some("TOKEN".into())` (or `"TOKEN".to_owned()`).
-    /// let literal = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN".into()));
+    /// // A string literal as the token: `Some("TOKEN".to_owned())` (or `"TOKEN".to_owned()`).
+    /// let literal = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN".to_owned()));
     /// assert_eq!(literal.session_token(), Some("TOKEN"));
     /// ```
     pub fn new(
@@ -90,7 +90,7 @@ impl Credentials {
     /// use http_sigv4::Credentials;
     ///
     /// let at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-    /// let creds = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN".into())).with_expiry(at);
+    /// let creds = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN".to_owned())).with_expiry(at);
     /// assert_eq!(creds.expiry(), Some(at));
     /// ```
     pub fn with_expiry(mut self, expiry: SystemTime) -> Self {
@@ -142,7 +142,7 @@ impl Credentials {
     ///
     /// ```
     /// # use http_sigv4::Credentials;
-    /// assert_eq!(Credentials::new("AKID", "S", Some("T".into())).session_token(), Some("T"));
+    /// assert_eq!(Credentials::new("AKID", "S", Some("T".to_owned())).session_token(), Some("T"));
     /// ```
     pub fn session_token(&self) -> Option<&str> {
         self.inner.session_token.as_deref().map(String::as_str)
@@ -200,7 +200,11 @@ mod tests {
 
     #[test]
     fn debug_redacts_secret_and_token() {
-        let c = Credentials::new("AKIDEXAMPLE", "very-secret-key", Some("session-tok".into()));
+        let c = Credentials::new(
+            "AKIDEXAMPLE",
+            "very-secret-key",
+            Some("session-tok".to_owned()),
+        );
         let s = format!("{c:?} {c:#?}");
         assert!(s.contains("AKIDEXAMPLE"));
         assert!(!s.contains("very-secret-key"));
@@ -231,7 +235,7 @@ mod tests {
     #[test]
     fn with_expiry_leaves_other_clones_alone() {
         let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(10);
-        let c = Credentials::new("AKID", "SECRET", Some("TOKEN".into()));
+        let c = Credentials::new("AKID", "SECRET", Some("TOKEN".to_owned()));
         let d = c.clone().with_expiry(at);
         assert_eq!(c.expiry(), None);
         assert_eq!(d.expiry(), Some(at));
@@ -244,7 +248,7 @@ mod tests {
     fn same_key_compares_id_and_secret_only() {
         let a = Credentials::new("AKID", "SECRET", None);
         assert!(a.same_key(&a.clone()));
-        assert!(a.same_key(&Credentials::new("AKID", "SECRET", Some("T".into()))));
+        assert!(a.same_key(&Credentials::new("AKID", "SECRET", Some("T".to_owned()))));
         assert!(!a.same_key(&Credentials::new("AKID", "OTHER", None)));
         assert!(!a.same_key(&Credentials::new("AKID2", "SECRET", None)));
     }

@@ -5,6 +5,10 @@ use std::io;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
+mod cause;
+
+pub use cause::Cause;
+
 /// Everything that can go wrong while signing or verifying a request.
 ///
 /// Each variant says what was wrong with the input and its message says what
@@ -180,6 +184,8 @@ pub enum Error {
         path: PathBuf,
         /// Why it cannot be read (e.g. `PermissionDenied`).
         kind: io::ErrorKind,
+        /// The `std::io::Error` (also returned by `source()`).
+        source: Cause,
     },
     /// A line of a shared config or credentials file cannot be parsed.
     ProfileFileSyntax {
@@ -237,6 +243,8 @@ pub enum Error {
         program: String,
         /// Why it could not be started (e.g. `NotFound`).
         kind: io::ErrorKind,
+        /// The `std::io::Error` (also returned by `source()`).
+        source: Cause,
     },
     /// The `credential_process` program exited with a failure.
     CredentialProcessFailed {
@@ -278,6 +286,45 @@ pub enum Error {
         /// What went wrong and what to do about it.
         reason: String,
     },
+    /// A credentials source of your own failed with an error of its own,
+    /// kept whole: `source()` returns it, and it can be downcast. Build it
+    /// with [`Error::provider`].
+    CredentialsProvider {
+        /// The provider's error.
+        source: Cause,
+    },
+}
+
+impl Error {
+    /// Wraps the error of your own credentials store, for your
+    /// [`ProvideCredentials`](crate::ProvideCredentials) implementations:
+    /// `sign` returns it as [`Error::CredentialsProvider`], whose `source()`
+    /// is `error`. Put no secret in its message.
+    ///
+    /// ```
+    /// use std::error::Error as _;
+    /// use http_sigv4::{Credentials, Error, ProvideCredentials, Signer};
+    ///
+    /// #[derive(Debug)]
+    /// struct VaultSealed;
+    /// impl std::fmt::Display for VaultSealed {
+    ///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    ///         f.write_str("vault is sealed: unseal it")
+    ///     }
+    /// }
+    /// impl std::error::Error for VaultSealed {}
+    ///
+    /// let signer = Signer::with_provider(|| Err::<Credentials, _>(Error::provider(VaultSealed)), "us-east-1", "s3");
+    /// let mut req = http::Request::get("https://h/").body(()).unwrap();
+    /// let err = signer.sign(&mut req).unwrap_err();
+    /// assert!(err.to_string().contains("vault is sealed"));
+    /// assert!(err.source().unwrap().downcast_ref::<VaultSealed>().is_some());
+    /// ```
+    pub fn provider(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Error::CredentialsProvider {
+            source: Cause::new(error),
+        }
+    }
 }
 
 /// What is malformed in a request's SigV4 authentication
@@ -470,7 +517,7 @@ impl fmt::Display for Error {
                 f,
                 "environment variable {name} is not set (or is empty or not UTF-8): set it"
             ),
-            Error::ProfileFileUnreadable { path, kind } => write!(
+            Error::ProfileFileUnreadable { path, kind, .. } => write!(
                 f,
                 "cannot read {}: {kind}: fix its permissions, or point \
                  AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE elsewhere",
@@ -529,7 +576,7 @@ impl fmt::Display for Error {
             Error::CredentialProcessInvalid { problem } => {
                 write!(f, "the credential_process command {problem}: fix it")
             }
-            Error::CredentialProcessNotStarted { program, kind } => write!(
+            Error::CredentialProcessNotStarted { program, kind, .. } => write!(
                 f,
                 "credential_process `{program}` could not be started: {kind}: check the \
                  path (use an absolute one) and that it is executable"
@@ -564,11 +611,27 @@ impl fmt::Display for Error {
             Error::CredentialsUnavailable { reason } => {
                 write!(f, "credentials are unavailable: {reason}")
             }
+            Error::CredentialsProvider { source } => {
+                write!(f, "the credentials provider failed: {source}")
+            }
         }
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    /// The error from outside this crate behind this one, if any: the
+    /// `std::io::Error` of [`Error::ProfileFileUnreadable`] and
+    /// [`Error::CredentialProcessNotStarted`], the provider's error of
+    /// [`Error::CredentialsProvider`].
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::ProfileFileUnreadable { source, .. }
+            | Error::CredentialProcessNotStarted { source, .. }
+            | Error::CredentialsProvider { source } => Some(source.get_ref()),
+            _ => None,
+        }
+    }
+}
 
 impl From<Malformed> for Error {
     fn from(m: Malformed) -> Self {
@@ -660,6 +723,7 @@ mod tests {
                 Error::ProfileFileUnreadable {
                     path: path.clone(),
                     kind: io::ErrorKind::PermissionDenied,
+                    source: Cause::new(io::Error::from(io::ErrorKind::PermissionDenied)),
                 },
                 &[
                     "/home/me/.aws/config",
@@ -714,6 +778,7 @@ mod tests {
                 Error::CredentialProcessNotStarted {
                     program: "/opt/creds".into(),
                     kind: io::ErrorKind::NotFound,
+                    source: Cause::new(io::Error::from(io::ErrorKind::NotFound)),
                 },
                 &["`/opt/creds`", "not found"],
             ),
@@ -768,5 +833,71 @@ mod tests {
         }
         .to_string();
         assert!(msg.contains("604801 s"), "{msg}");
+    }
+
+    #[derive(Debug)]
+    struct StoreDown;
+    impl fmt::Display for StoreDown {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("the credential store is down")
+        }
+    }
+    impl std::error::Error for StoreDown {}
+
+    #[test]
+    fn provider_errors_are_kept_whole_as_the_source() {
+        use std::error::Error as _;
+        let e = Error::provider(StoreDown);
+        assert_eq!(
+            e.to_string(),
+            "the credentials provider failed: the credential store is down"
+        );
+        let source = e.source().expect("a source");
+        assert!(source.downcast_ref::<StoreDown>().is_some());
+        // Clone and PartialEq still hold.
+        assert_eq!(e.clone(), e);
+        assert_eq!(e, Error::provider(StoreDown));
+        assert_ne!(e, Error::provider(io::Error::other("another message")));
+    }
+
+    #[test]
+    fn io_causes_are_the_source_and_others_have_none() {
+        use std::error::Error as _;
+        let io = io::Error::from_raw_os_error(13);
+        let text = io.to_string();
+        let e = Error::ProfileFileUnreadable {
+            path: PathBuf::from("/x"),
+            kind: io.kind(),
+            source: Cause::new(io),
+        };
+        let source = e.source().and_then(|s| s.downcast_ref::<io::Error>());
+        assert_eq!(source.and_then(io::Error::raw_os_error), Some(13));
+        assert_eq!(source.map(ToString::to_string), Some(text));
+        assert!(Error::MissingHost.source().is_none());
+        assert!(Error::CredentialsUnavailable { reason: "r".into() }
+            .source()
+            .is_none());
+    }
+
+    #[test]
+    fn s3_uri_messages_name_what_to_fix() {
+        let msg = Error::InvalidBucketName {
+            bucket: "a/b".into(),
+            problem: "it holds a `/`",
+        }
+        .to_string();
+        assert!(
+            msg.contains("`a/b`") && msg.contains("put `/` in the key"),
+            "{msg}"
+        );
+        assert!(Error::EmptyObjectKey.to_string().contains("bucket_uri"));
+        let msg = Error::InvalidEndpoint {
+            problem: "it has no host",
+        }
+        .to_string();
+        assert!(
+            msg.contains("it has no host") && msg.contains("http://localhost:9000"),
+            "{msg}"
+        );
     }
 }

@@ -249,7 +249,7 @@ mod integration;
 
 pub use api_gateway::{ApiGatewaySigner, API_GATEWAY_UNSIGNED_HEADERS, EXECUTE_API};
 pub use credentials::Credentials;
-pub use error::{Error, Malformed};
+pub use error::{Cause, Error, Malformed};
 pub use payload::{Payload, PayloadHasher, SignableBody};
 #[cfg(feature = "network-credentials")]
 pub use provider::HttpClient;

@@ -250,7 +250,7 @@ impl Signer {
     /// ```
     /// use http_sigv4::{Credentials, SessionTokenMode, Signer};
     /// # use std::time::SystemTime;
-    /// let creds = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN".into()));
+    /// let creds = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN".to_owned()));
     /// let signer = Signer::new(creds, "us-east-1", "service")
     ///     .session_token_mode(SessionTokenMode::AddedAfterSigning);
     /// let mut req = http::Request::get("https://h/").body(()).unwrap();

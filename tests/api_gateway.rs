@@ -227,7 +227,7 @@ fn signer() -> ApiGatewaySigner {
         Credentials::new(
             "AKIDEXAMPLE",
             "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-            Some("TOKEN".into()),
+            Some("TOKEN".to_owned()),
         ),
         "us-east-1",
     )

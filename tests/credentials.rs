@@ -156,7 +156,7 @@ fn provided_session_token_is_sent() {
             Ok(Credentials::new(
                 "ASIAEXAMPLE",
                 SECRET,
-                Some("TOKEN".into()),
+                Some("TOKEN".to_owned()),
             ))
         },
         "us-east-1",
@@ -279,7 +279,7 @@ fn signed_with_a_profile_verifies() {
     let verifier = Verifier::new(
         |id: &str| {
             (id == "AKIDCI")
-                .then(|| Credentials::new("AKIDCI", "ci-secret", Some("ci-token".into())))
+                .then(|| Credentials::new("AKIDCI", "ci-secret", Some("ci-token".to_owned())))
         },
         "us-east-1",
         "sts",

@@ -220,7 +220,7 @@ impl SigV4aSigner {
     /// ```
     /// use http_sigv4::{Credentials, SessionTokenMode, SigV4aSigner};
     /// # use std::time::SystemTime;
-    /// let creds = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN".into()));
+    /// let creds = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN".to_owned()));
     /// let signer = SigV4aSigner::new(creds, "*", "service")
     ///     .session_token_mode(SessionTokenMode::AddedAfterSigning);
     /// let mut req = http::Request::get("https://h/").body(()).unwrap();
