@@ -62,7 +62,9 @@ pub const DEFAULT_UNSIGNED_HEADERS: [HeaderName; 4] = [
 /// [`ProvideCredentials`](crate::ProvideCredentials) asked at each signature
 /// ([`Signer::with_provider`]); [`Signer::from_env`] and
 /// [`Signer::from_profile`] read them, and the region, from where the AWS
-/// CLI does.
+/// CLI does. For S3 and S3-compatible stores use [`Signer::s3`] (and its
+/// `s3_with_provider`, `s3_from_env`, `s3_from_profile`), which sets S3's
+/// rules.
 ///
 /// # Examples
 ///

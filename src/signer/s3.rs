@@ -14,8 +14,9 @@ impl Signer {
     /// request, and presigned URLs signing `UNSIGNED-PAYLOAD`.
     ///
     /// S3-compatible servers outside AWS usually take `us-east-1` (R2 also
-    /// takes `auto`). Build the URI with [`S3Endpoint`](crate::S3Endpoint), which encodes keys
-    /// as the AWS SDKs do. The settings can still be changed:
+    /// takes `auto`). Build the URI with [`S3Endpoint`](crate::S3Endpoint),
+    /// which encodes keys as the AWS SDKs do. The settings can still be
+    /// changed:
     /// [`payload`](Self::payload) (e.g. [`Payload::Unsigned`] for a body
     /// streamed without hashing) applies to presigned URLs too.
     ///
