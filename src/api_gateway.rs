@@ -188,7 +188,7 @@ impl ApiGatewaySigner {
     /// ```
     /// use http_sigv4::{ApiGatewaySigner, Credentials, SessionTokenMode};
     /// # use std::time::SystemTime;
-    /// let creds = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN"));
+    /// let creds = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN".to_owned()));
     /// let signer = ApiGatewaySigner::new(creds, "us-east-1")
     ///     .session_token_mode(SessionTokenMode::AddedAfterSigning);
     /// let mut req = http::Request::get("https://abc.execute-api.us-east-1.amazonaws.com/").body(()).unwrap();
@@ -398,7 +398,10 @@ mod tests {
 
     #[test]
     fn content_length_rule() {
-        assert_eq!(length_after(Method::POST, "hello", &[]), Some("5".into()));
+        assert_eq!(
+            length_after(Method::POST, "hello", &[]),
+            Some("5".to_owned())
+        );
         assert_eq!(
             length_after(Method::PUT, "", &[]),
             None,
@@ -409,12 +412,12 @@ mod tests {
         assert_eq!(length_after(Method::OPTIONS, "body", &[]), None);
         assert_eq!(
             length_after(Method::POST, "hello", &[("content-length", "5")]),
-            Some("5".into())
+            Some("5".to_owned())
         );
         assert_eq!(
             length_after(Method::POST, "hello", &[("transfer-encoding", "chunked")]),
             None
         );
-        assert_eq!(length_after(Method::DELETE, "x", &[]), Some("1".into()));
+        assert_eq!(length_after(Method::DELETE, "x", &[]), Some("1".to_owned()));
     }
 }

@@ -16,11 +16,11 @@ use zeroize::Zeroizing;
 /// ```
 /// use http_sigv4::Credentials;
 ///
-/// let long_term = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None::<String>);
+/// let long_term = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);
 /// assert_eq!(long_term.access_key_id(), "AKIDEXAMPLE");
 /// assert_eq!(long_term.session_token(), None);
 ///
-/// let temporary = Credentials::new("ASIAEXAMPLE", "s3cr3t-value", Some("t0ken-value"));
+/// let temporary = Credentials::new("ASIAEXAMPLE", "s3cr3t-value", Some("t0ken-value".to_owned()));
 /// assert_eq!(temporary.session_token(), Some("t0ken-value"));
 ///
 /// // Debug output redacts the secret and the token.
@@ -43,7 +43,8 @@ struct Inner {
 
 impl Credentials {
     /// Credentials from an access key id, a secret access key and, for
-    /// temporary credentials, a session token.
+    /// temporary credentials, a session token: `None`, `Some(token)` with a
+    /// `String`, or the `String` itself.
     ///
     /// Nothing is validated here; a credential that cannot be signed with
     /// (empty, or holding characters a header cannot carry) makes signing
@@ -51,19 +52,27 @@ impl Credentials {
     ///
     /// ```
     /// use http_sigv4::Credentials;
-    /// let creds = Credentials::new("AKID", String::from("SECRET"), None::<&str>);
-    /// assert_eq!(creds.secret_access_key(), "SECRET");
+    /// let long_term = Credentials::new("AKID", "SECRET", None);
+    /// assert_eq!(long_term.session_token(), None);
+    ///
+    /// let token: Option<String> = Some("TOKEN".to_owned()); // e.g. from a secret store
+    /// let temporary = Credentials::new("ASIAEXAMPLE", String::from("SECRET"), token);
+    /// assert_eq!(temporary.session_token(), Some("TOKEN"));
+    ///
+    /// // A string literal as the token: `Some("TOKEN".to_owned())` (or `"TOKEN".to_owned()`).
+    /// let literal = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN".to_owned()));
+    /// assert_eq!(literal.session_token(), Some("TOKEN"));
     /// ```
     pub fn new(
         access_key_id: impl Into<String>,
         secret_access_key: impl Into<String>,
-        session_token: Option<impl Into<String>>,
+        session_token: impl Into<Option<String>>,
     ) -> Self {
         Credentials {
             inner: Arc::new(Inner {
                 access_key_id: access_key_id.into(),
                 secret_access_key: Zeroizing::new(secret_access_key.into()),
-                session_token: session_token.map(|t| Zeroizing::new(t.into())),
+                session_token: session_token.into().map(Zeroizing::new),
                 expiry: None,
             }),
         }
@@ -81,7 +90,7 @@ impl Credentials {
     /// use http_sigv4::Credentials;
     ///
     /// let at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-    /// let creds = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN")).with_expiry(at);
+    /// let creds = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN".to_owned())).with_expiry(at);
     /// assert_eq!(creds.expiry(), Some(at));
     /// ```
     pub fn with_expiry(mut self, expiry: SystemTime) -> Self {
@@ -94,7 +103,7 @@ impl Credentials {
     ///
     /// ```
     /// # use http_sigv4::Credentials;
-    /// assert_eq!(Credentials::new("AKID", "S", None::<String>).expiry(), None);
+    /// assert_eq!(Credentials::new("AKID", "S", None).expiry(), None);
     /// ```
     pub fn expiry(&self) -> Option<SystemTime> {
         self.inner.expiry
@@ -113,7 +122,7 @@ impl Credentials {
     ///
     /// ```
     /// # use http_sigv4::Credentials;
-    /// assert_eq!(Credentials::new("AKID", "S", None::<String>).access_key_id(), "AKID");
+    /// assert_eq!(Credentials::new("AKID", "S", None).access_key_id(), "AKID");
     /// ```
     pub fn access_key_id(&self) -> &str {
         &self.inner.access_key_id
@@ -123,7 +132,7 @@ impl Credentials {
     ///
     /// ```
     /// # use http_sigv4::Credentials;
-    /// assert_eq!(Credentials::new("AKID", "S", None::<String>).secret_access_key(), "S");
+    /// assert_eq!(Credentials::new("AKID", "S", None).secret_access_key(), "S");
     /// ```
     pub fn secret_access_key(&self) -> &str {
         &self.inner.secret_access_key
@@ -133,7 +142,7 @@ impl Credentials {
     ///
     /// ```
     /// # use http_sigv4::Credentials;
-    /// assert_eq!(Credentials::new("AKID", "S", Some("T")).session_token(), Some("T"));
+    /// assert_eq!(Credentials::new("AKID", "S", Some("T".to_owned())).session_token(), Some("T"));
     /// ```
     pub fn session_token(&self) -> Option<&str> {
         self.inner.session_token.as_deref().map(String::as_str)
@@ -191,7 +200,11 @@ mod tests {
 
     #[test]
     fn debug_redacts_secret_and_token() {
-        let c = Credentials::new("AKIDEXAMPLE", "very-secret-key", Some("session-tok"));
+        let c = Credentials::new(
+            "AKIDEXAMPLE",
+            "very-secret-key",
+            Some("session-tok".to_owned()),
+        );
         let s = format!("{c:?} {c:#?}");
         assert!(s.contains("AKIDEXAMPLE"));
         assert!(!s.contains("very-secret-key"));
@@ -214,7 +227,7 @@ mod tests {
 
     #[test]
     fn clones_share_the_same_strings() {
-        let c = Credentials::new("AKID", "SECRET", None::<String>);
+        let c = Credentials::new("AKID", "SECRET", None);
         let d = c.clone();
         assert!(Arc::ptr_eq(&c.inner, &d.inner));
     }
@@ -222,7 +235,7 @@ mod tests {
     #[test]
     fn with_expiry_leaves_other_clones_alone() {
         let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(10);
-        let c = Credentials::new("AKID", "SECRET", Some("TOKEN"));
+        let c = Credentials::new("AKID", "SECRET", Some("TOKEN".to_owned()));
         let d = c.clone().with_expiry(at);
         assert_eq!(c.expiry(), None);
         assert_eq!(d.expiry(), Some(at));
@@ -233,10 +246,10 @@ mod tests {
 
     #[test]
     fn same_key_compares_id_and_secret_only() {
-        let a = Credentials::new("AKID", "SECRET", None::<String>);
+        let a = Credentials::new("AKID", "SECRET", None);
         assert!(a.same_key(&a.clone()));
-        assert!(a.same_key(&Credentials::new("AKID", "SECRET", Some("T"))));
-        assert!(!a.same_key(&Credentials::new("AKID", "OTHER", None::<String>)));
-        assert!(!a.same_key(&Credentials::new("AKID2", "SECRET", None::<String>)));
+        assert!(a.same_key(&Credentials::new("AKID", "SECRET", Some("T".to_owned()))));
+        assert!(!a.same_key(&Credentials::new("AKID", "OTHER", None)));
+        assert!(!a.same_key(&Credentials::new("AKID2", "SECRET", None)));
     }
 }

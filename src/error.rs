@@ -9,6 +9,9 @@ use std::time::{Duration, SystemTime};
 mod endpoint;
 #[cfg(feature = "network-credentials")]
 pub use endpoint::EndpointProblem;
+mod cause;
+
+pub use cause::Cause;
 
 /// Everything that can go wrong while signing or verifying a request.
 ///
@@ -91,6 +94,24 @@ pub enum Error {
     /// `reqwest::Url` is not a valid `http::Uri`, which reqwest cannot send
     /// either.
     InvalidUri,
+    /// An [`S3Endpoint::custom`](crate::S3Endpoint::custom) endpoint is not
+    /// an `http` or `https` URL with a host and no path.
+    InvalidEndpoint {
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// A bucket name given to [`S3Endpoint`](crate::S3Endpoint) cannot be
+    /// put into a URI (it is empty or holds `/`).
+    InvalidBucketName {
+        /// The bucket name (not a secret).
+        bucket: String,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// An object key given to
+    /// [`S3Endpoint::object_uri`](crate::S3Endpoint::object_uri) is empty:
+    /// S3 keys are at least one character long.
+    EmptyObjectKey,
 
     // ---- Verification ----
     /// The request's SigV4 authentication is missing or malformed: the
@@ -167,6 +188,8 @@ pub enum Error {
         path: PathBuf,
         /// Why it cannot be read (e.g. `PermissionDenied`).
         kind: io::ErrorKind,
+        /// The `std::io::Error` (also returned by `source()`).
+        source: Cause,
     },
     /// A line of a shared config or credentials file cannot be parsed.
     ProfileFileSyntax {
@@ -224,6 +247,8 @@ pub enum Error {
         program: String,
         /// Why it could not be started (e.g. `NotFound`).
         kind: io::ErrorKind,
+        /// The `std::io::Error` (also returned by `source()`).
+        source: Cause,
     },
     /// The `credential_process` program exited with a failure.
     CredentialProcessFailed {
@@ -277,6 +302,45 @@ pub enum Error {
     #[cfg(feature = "network-credentials")]
     #[cfg_attr(docsrs, doc(cfg(feature = "network-credentials")))]
     InstanceMetadata(EndpointProblem),
+    /// A credentials source of your own failed with an error of its own,
+    /// kept whole: `source()` returns it, and it can be downcast. Build it
+    /// with [`Error::provider`].
+    CredentialsProvider {
+        /// The provider's error.
+        source: Cause,
+    },
+}
+
+impl Error {
+    /// Wraps the error of your own credentials store, for your
+    /// [`ProvideCredentials`](crate::ProvideCredentials) implementations:
+    /// `sign` returns it as [`Error::CredentialsProvider`], whose `source()`
+    /// is `error`. Put no secret in its message.
+    ///
+    /// ```
+    /// use std::error::Error as _;
+    /// use http_sigv4::{Credentials, Error, ProvideCredentials, Signer};
+    ///
+    /// #[derive(Debug)]
+    /// struct VaultSealed;
+    /// impl std::fmt::Display for VaultSealed {
+    ///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    ///         f.write_str("vault is sealed: unseal it")
+    ///     }
+    /// }
+    /// impl std::error::Error for VaultSealed {}
+    ///
+    /// let signer = Signer::with_provider(|| Err::<Credentials, _>(Error::provider(VaultSealed)), "us-east-1", "s3");
+    /// let mut req = http::Request::get("https://h/").body(()).unwrap();
+    /// let err = signer.sign(&mut req).unwrap_err();
+    /// assert!(err.to_string().contains("vault is sealed"));
+    /// assert!(err.source().unwrap().downcast_ref::<VaultSealed>().is_some());
+    /// ```
+    pub fn provider(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Error::CredentialsProvider {
+            source: Cause::new(error),
+        }
+    }
 }
 
 /// What is malformed in a request's SigV4 authentication
@@ -400,6 +464,20 @@ impl fmt::Display for Error {
                 "the request URI could not be rebuilt with the presigned query, or \
                  is not a valid http::Uri: use an absolute or origin-form URI",
             ),
+            Error::InvalidEndpoint { problem } => write!(
+                f,
+                "the S3 endpoint is not usable: {problem} (e.g. `http://localhost:9000` \
+                 or `https://ACCOUNT_ID.r2.cloudflarestorage.com`)"
+            ),
+            Error::InvalidBucketName { bucket, problem } => write!(
+                f,
+                "the bucket name `{bucket}` cannot be used in a URI: {problem}; give the \
+                 bucket's name alone, and put `/` in the key"
+            ),
+            Error::EmptyObjectKey => f.write_str(
+                "the object key is empty: give a key of at least one character, or use \
+                 S3Endpoint::bucket_uri for the bucket itself",
+            ),
             Error::Malformed(m) => write!(f, "malformed SigV4 authentication: {m}"),
             Error::UnknownAccessKey { access_key_id } => write!(
                 f,
@@ -455,7 +533,7 @@ impl fmt::Display for Error {
                 f,
                 "environment variable {name} is not set (or is empty or not UTF-8): set it"
             ),
-            Error::ProfileFileUnreadable { path, kind } => write!(
+            Error::ProfileFileUnreadable { path, kind, .. } => write!(
                 f,
                 "cannot read {}: {kind}: fix its permissions, or point \
                  AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE elsewhere",
@@ -514,7 +592,7 @@ impl fmt::Display for Error {
             Error::CredentialProcessInvalid { problem } => {
                 write!(f, "the credential_process command {problem}: fix it")
             }
-            Error::CredentialProcessNotStarted { program, kind } => write!(
+            Error::CredentialProcessNotStarted { program, kind, .. } => write!(
                 f,
                 "credential_process `{program}` could not be started: {kind}: check the \
                  path (use an absolute one) and that it is executable"
@@ -557,11 +635,27 @@ impl fmt::Display for Error {
             Error::InstanceMetadata(problem) => {
                 endpoint::fmt(endpoint::Source::InstanceMetadata, problem, f)
             }
+            Error::CredentialsProvider { source } => {
+                write!(f, "the credentials provider failed: {source}")
+            }
         }
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    /// The error from outside this crate behind this one, if any: the
+    /// `std::io::Error` of [`Error::ProfileFileUnreadable`] and
+    /// [`Error::CredentialProcessNotStarted`], the provider's error of
+    /// [`Error::CredentialsProvider`].
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::ProfileFileUnreadable { source, .. }
+            | Error::CredentialProcessNotStarted { source, .. }
+            | Error::CredentialsProvider { source } => Some(source.get_ref()),
+            _ => None,
+        }
+    }
+}
 
 impl From<Malformed> for Error {
     fn from(m: Malformed) -> Self {
@@ -653,6 +747,7 @@ mod tests {
                 Error::ProfileFileUnreadable {
                     path: path.clone(),
                     kind: io::ErrorKind::PermissionDenied,
+                    source: Cause::new(io::Error::from(io::ErrorKind::PermissionDenied)),
                 },
                 &[
                     "/home/me/.aws/config",
@@ -707,6 +802,7 @@ mod tests {
                 Error::CredentialProcessNotStarted {
                     program: "/opt/creds".into(),
                     kind: io::ErrorKind::NotFound,
+                    source: Cause::new(io::Error::from(io::ErrorKind::NotFound)),
                 },
                 &["`/opt/creds`", "not found"],
             ),
@@ -761,5 +857,71 @@ mod tests {
         }
         .to_string();
         assert!(msg.contains("604801 s"), "{msg}");
+    }
+
+    #[derive(Debug)]
+    struct StoreDown;
+    impl fmt::Display for StoreDown {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("the credential store is down")
+        }
+    }
+    impl std::error::Error for StoreDown {}
+
+    #[test]
+    fn provider_errors_are_kept_whole_as_the_source() {
+        use std::error::Error as _;
+        let e = Error::provider(StoreDown);
+        assert_eq!(
+            e.to_string(),
+            "the credentials provider failed: the credential store is down"
+        );
+        let source = e.source().expect("a source");
+        assert!(source.downcast_ref::<StoreDown>().is_some());
+        // Clone and PartialEq still hold.
+        assert_eq!(e.clone(), e);
+        assert_eq!(e, Error::provider(StoreDown));
+        assert_ne!(e, Error::provider(io::Error::other("another message")));
+    }
+
+    #[test]
+    fn io_causes_are_the_source_and_others_have_none() {
+        use std::error::Error as _;
+        let io = io::Error::from_raw_os_error(13);
+        let text = io.to_string();
+        let e = Error::ProfileFileUnreadable {
+            path: PathBuf::from("/x"),
+            kind: io.kind(),
+            source: Cause::new(io),
+        };
+        let source = e.source().and_then(|s| s.downcast_ref::<io::Error>());
+        assert_eq!(source.and_then(io::Error::raw_os_error), Some(13));
+        assert_eq!(source.map(ToString::to_string), Some(text));
+        assert!(Error::MissingHost.source().is_none());
+        assert!(Error::CredentialsUnavailable { reason: "r".into() }
+            .source()
+            .is_none());
+    }
+
+    #[test]
+    fn s3_uri_messages_name_what_to_fix() {
+        let msg = Error::InvalidBucketName {
+            bucket: "a/b".into(),
+            problem: "it holds a `/`",
+        }
+        .to_string();
+        assert!(
+            msg.contains("`a/b`") && msg.contains("put `/` in the key"),
+            "{msg}"
+        );
+        assert!(Error::EmptyObjectKey.to_string().contains("bucket_uri"));
+        let msg = Error::InvalidEndpoint {
+            problem: "it has no host",
+        }
+        .to_string();
+        assert!(
+            msg.contains("it has no host") && msg.contains("http://localhost:9000"),
+            "{msg}"
+        );
     }
 }

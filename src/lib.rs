@@ -2,13 +2,43 @@
 //!
 //! `http-sigv4` signs the requests your HTTP client is about to send to an
 //! IAM-protected AWS endpoint (API Gateway, S3, STS, Lambda URLs, …) without
-//! the AWS SDK: six small dependencies, one call.
+//! the AWS SDK: a few small dependencies, one call. Calling an API Gateway
+//! endpoint protected by IAM authorization:
+//!
+//! ```
+//! use http_sigv4::{ApiGatewaySigner, Credentials};
+//!
+//! let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);
+//! let signer = ApiGatewaySigner::new(creds, "us-east-1");
+//!
+//! let mut req = http::Request::post("https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets")
+//!     .header("content-type", "application/json")
+//!     .body(r#"{"name": "Rex"}"#)
+//!     .unwrap();
+//! signer.sign(&mut req)?; // adds host, x-amz-date, x-amz-content-sha256, authorization
+//! assert!(req.headers().contains_key("authorization"));
+//! // Now send `req` with your HTTP client.
+//! # Ok::<(), http_sigv4::Error>(())
+//! ```
+//!
+//! Other services take a [`Signer`] for their name (`Signer::new(creds,
+//! "us-east-1", "sts")`), and S3 its preset, [`Signer::s3`] (see
+//! [S3](#s3)). Credentials can also come from the environment or `~/.aws`
+//! ([`ApiGatewaySigner::from_env`], [below](#credentials)).
+//!
+//! AWS's own documentation of the protocol: [AWS Signature Version 4 for
+//! API requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html)
+//! and [Create a signed AWS API
+//! request](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html).
+//!
+//! Signing is deterministic for a given time, so [`Signer::sign_at`] can be
+//! checked against AWS's published test suite. Its `get-vanilla` request:
 //!
 //! ```
 //! use std::time::{Duration, UNIX_EPOCH};
 //! use http_sigv4::{Credentials, Signer};
 //!
-//! let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None::<String>);
+//! let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);
 //! let signer = Signer::new(creds, "us-east-1", "service");
 //!
 //! // The AWS test suite's `get-vanilla` request, at the suite's fixed time.
@@ -85,7 +115,8 @@
 //!
 //! - **Double encoding.** Every service but S3 signs the path *as sent*,
 //!   encoded once more: `/a%2Fb` is signed as `/a%252Fb`, `@` as `%40`. S3
-//!   wants [`UriEncoding::Single`] and [`PathNormalization::Disabled`].
+//!   wants [`UriEncoding::Single`] and [`PathNormalization::Disabled`]
+//!   ([`Signer::s3`] sets them).
 //! - **`+` in a query is a space.** A raw `+` is signed as `%20`, as the
 //!   `aws-sigv4` crate and Envoy do (botocore signs it as a raw `+`, AWS's
 //!   JavaScript signer as `%2B`). Send a literal plus as `%2B`.
@@ -103,6 +134,28 @@
 //!   retry can sign the same request again.
 //! - **No panics on input.** Anything wrong with the request or the
 //!   credentials is an [`Error`] that says what to fix.
+//!
+//! # S3
+//!
+//! S3 signs the path encoded once and not normalized, wants
+//! `x-amz-content-sha256` on every request, and presigned URLs on
+//! `UNSIGNED-PAYLOAD`: [`Signer::s3`] (and [`Signer::s3_from_env`],
+//! [`Signer::s3_from_profile`], [`Signer::s3_with_provider`]) sets all of
+//! it, [`Verifier::s3`] checks it. [`S3Endpoint`] builds object URIs for AWS
+//! (virtual-hosted) and S3-compatible stores such as MinIO or R2 (path
+//! style), encoding each key as the AWS SDKs do:
+//!
+//! ```
+//! use http_sigv4::{Credentials, S3Endpoint, Signer};
+//!
+//! let signer = Signer::s3(Credentials::new("AKID", "SECRET", None), "us-east-1");
+//! let uri = S3Endpoint::custom("http://localhost:9000")?.object_uri("my-bucket", "a b/ünï.txt")?;
+//! assert_eq!(uri, "http://localhost:9000/my-bucket/a%20b/%C3%BCn%C3%AF.txt");
+//! let mut req = http::Request::put(uri).body(b"hello".to_vec()).unwrap();
+//! signer.sign(&mut req)?;
+//! assert!(req.headers().contains_key("x-amz-content-sha256"));
+//! # Ok::<(), http_sigv4::Error>(())
+//! ```
 //!
 //! # SigV4a
 //!
@@ -155,6 +208,8 @@
 //!   [`PathNormalization`] and [`SessionTokenMode`].
 //! - [`ApiGatewaySigner`]: a `Signer` for API Gateway (`execute-api`) with
 //!   fixed header rules.
+//! - [`Signer::s3`] and [`S3`]: S3's settings; [`S3Endpoint`] and
+//!   [`Addressing`]: object and bucket URIs.
 //! - [`SignableBody`]: bodies that can be hashed; [`PayloadHasher`] hashes
 //!   streamed bodies chunk by chunk.
 //! - [`SigningOutput`]: the intermediate results, for debugging.
@@ -189,6 +244,7 @@ mod string_to_sign;
 mod signer;
 
 mod api_gateway;
+mod s3;
 mod verify;
 
 mod provider;
@@ -202,7 +258,7 @@ pub use api_gateway::{ApiGatewaySigner, API_GATEWAY_UNSIGNED_HEADERS, EXECUTE_AP
 pub use credentials::Credentials;
 #[cfg(feature = "network-credentials")]
 pub use error::EndpointProblem;
-pub use error::{Error, Malformed};
+pub use error::{Cause, Error, Malformed};
 pub use payload::{Payload, PayloadHasher, SignableBody};
 pub use provider::{
     region_from_env_or_profile, CachingProvider, DefaultChain, Env, EnvProvider, ProcessProvider,
@@ -213,6 +269,7 @@ pub use provider::{
     region_from_imds, ContainerProvider, DefaultHttpClient, HttpClient, ImdsEndpointMode,
     ImdsProvider,
 };
+pub use s3::{Addressing, S3Endpoint, S3};
 pub use settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
 pub use signer::{Signer, SigningOutput, DEFAULT_UNSIGNED_HEADERS, MAX_PRESIGN_EXPIRY};
 pub use verify::{CredentialsLookup, VerifiedRequest, Verifier, DEFAULT_CLOCK_SKEW};

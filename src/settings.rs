@@ -71,7 +71,7 @@ pub enum ContentSha256Header {
 ///
 /// ```
 /// use http_sigv4::{Credentials, SessionTokenMode, Signer};
-/// let creds = Credentials::new("ASIA", "SECRET", Some("TOKEN"));
+/// let creds = Credentials::new("ASIA", "SECRET", Some("TOKEN".to_owned()));
 /// let iot = Signer::new(creds, "us-east-1", "iotdevicegateway")
 ///     .session_token_mode(SessionTokenMode::AddedAfterSigning);
 /// # let _ = iot;

@@ -62,7 +62,9 @@ pub const DEFAULT_UNSIGNED_HEADERS: [HeaderName; 4] = [
 /// [`ProvideCredentials`](crate::ProvideCredentials) asked at each signature
 /// ([`Signer::with_provider`]); [`Signer::from_env`] and
 /// [`Signer::from_profile`] read them, and the region, from where the AWS
-/// CLI does.
+/// CLI does. For S3 and S3-compatible stores use [`Signer::s3`] (and its
+/// `s3_with_provider`, `s3_from_env`, `s3_from_profile`), which sets S3's
+/// rules.
 ///
 /// # Examples
 ///
@@ -127,6 +129,8 @@ impl Algorithm {
 #[derive(Debug, Clone, Default)]
 struct Settings {
     payload: Payload,
+    /// What presigned URLs sign for the body; `None`: as `payload`.
+    presign_payload: Option<Payload>,
     content_sha256: ContentSha256Header,
     uri_encoding: UriEncoding,
     path_normalization: PathNormalization,
@@ -148,45 +152,9 @@ pub(crate) enum DateHeader {
 }
 
 impl Signer {
-    /// A signer for `service` (e.g. `execute-api`, `s3`, `sts`) in `region`
-    /// (e.g. `us-east-1`), with the defaults of the AWS test suite: the body
-    /// is hashed with SHA-256, the path is double-encoded and normalized, no
-    /// `x-amz-content-sha256` header is added, the session token is signed,
-    /// and [`DEFAULT_UNSIGNED_HEADERS`] are left out of the signature.
-    ///
-    /// The region and service are checked when signing
-    /// ([`Error::InvalidScope`]).
-    ///
-    /// ```
-    /// use http_sigv4::{Credentials, Signer};
-    /// let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "eu-west-1", "sts");
-    /// assert_eq!(signer.region(), "eu-west-1");
-    /// assert_eq!(signer.service(), "sts");
-    /// ```
-    pub fn new(
-        credentials: Credentials,
-        region: impl Into<String>,
-        service: impl Into<String>,
-    ) -> Self {
-        Signer::with_source(CredentialsSource::Fixed(credentials), region, service)
-    }
-
-    fn with_source(
-        credentials: CredentialsSource,
-        region: impl Into<String>,
-        service: impl Into<String>,
-    ) -> Self {
-        Signer {
-            credentials,
-            region: Arc::from(region.into()),
-            service: Arc::from(service.into()),
-            settings: Settings::default(),
-            keys: Arc::default(),
-            algorithm: Algorithm::default(),
-        }
-    }
-
-    /// What to sign for the body (default: its SHA-256).
+    /// What to sign for the body (default: its SHA-256), in headers and in
+    /// presigned URLs (this replaces the [`Signer::s3`] preset's
+    /// `UNSIGNED-PAYLOAD` for presigned URLs too).
     ///
     /// ```
     /// use http_sigv4::{Credentials, Payload, Signer};
@@ -200,7 +168,24 @@ impl Signer {
     /// ```
     pub fn payload(mut self, payload: Payload) -> Self {
         self.settings.payload = payload;
+        self.settings.presign_payload = None;
         self
+    }
+
+    /// What presigned URLs sign for the body, in place of the
+    /// [`payload`](Self::payload) setting (the S3 preset's
+    /// `UNSIGNED-PAYLOAD`: whoever uses the URL sends the body).
+    pub(crate) fn presign_payload(mut self, payload: Payload) -> Self {
+        self.settings.presign_payload = Some(payload);
+        self
+    }
+
+    /// The payload setting of presigned URLs.
+    pub(crate) fn presign_payload_setting(&self) -> &Payload {
+        self.settings
+            .presign_payload
+            .as_ref()
+            .unwrap_or(&self.settings.payload)
     }
 
     /// Whether to add and sign `x-amz-content-sha256` (default: not added).
@@ -267,7 +252,7 @@ impl Signer {
     /// ```
     /// use http_sigv4::{Credentials, SessionTokenMode, Signer};
     /// # use std::time::SystemTime;
-    /// let creds = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN"));
+    /// let creds = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN".to_owned()));
     /// let signer = Signer::new(creds, "us-east-1", "service")
     ///     .session_token_mode(SessionTokenMode::AddedAfterSigning);
     /// let mut req = http::Request::get("https://h/").body(()).unwrap();
@@ -709,10 +694,14 @@ fn header_value_of_token(token: &str) -> Result<HeaderValue, Error> {
     })
 }
 
+// Constructors first: rustdoc lists the impl blocks of `sources` (which
+// holds `Signer::new`) and `s3` before those of `presign` and this file.
+mod s3;
+mod sources;
+
 mod host;
 mod output;
 mod presign;
-mod sources;
 
 pub(crate) use host::host_of_uri;
 use host::{resolve_host, Host};

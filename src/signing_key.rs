@@ -193,7 +193,7 @@ mod tests {
         let first = Credentials::new("AKID", SECRET, None::<String>);
         // Equal id and secret in another allocation: a provider that builds
         // new `Credentials` on every call must still hit the cache.
-        let same = Credentials::new("AKID", SECRET, Some("new-token"));
+        let same = Credentials::new("AKID", SECRET, Some("new-token".to_owned()));
         let rotated = Credentials::new("AKID", "rotated-secret", None::<String>);
         let mut derived = Vec::new();
         for creds in [&first, &same, &rotated, &rotated, &first] {

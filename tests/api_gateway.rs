@@ -84,7 +84,7 @@ fn run(case: &Value) -> Result<(), String> {
     let creds = Credentials::new(
         str_of(s, "access_key"),
         str_of(s, "secret_key"),
-        s["session_token"].as_str(),
+        s["session_token"].as_str().map(String::from),
     );
     let signer = ApiGatewaySigner::new(creds.clone(), str_of(s, "region"));
     let time = parse_time(str_of(s, "time"));
@@ -227,7 +227,7 @@ fn signer() -> ApiGatewaySigner {
         Credentials::new(
             "AKIDEXAMPLE",
             "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-            Some("TOKEN"),
+            Some("TOKEN".to_owned()),
         ),
         "us-east-1",
     )

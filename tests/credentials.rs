@@ -152,7 +152,13 @@ fn rotated_credentials_sign_with_the_new_secret() {
 #[test]
 fn provided_session_token_is_sent() {
     let signer = Signer::with_provider(
-        || Ok(Credentials::new("ASIAEXAMPLE", SECRET, Some("TOKEN"))),
+        || {
+            Ok(Credentials::new(
+                "ASIAEXAMPLE",
+                SECRET,
+                Some("TOKEN".to_owned()),
+            ))
+        },
         "us-east-1",
         "service",
     );
@@ -274,7 +280,8 @@ fn signed_with_a_profile_verifies() {
     signer.sign_at(&mut req, suite_time()).unwrap();
     let verifier = Verifier::new(
         |id: &str| {
-            (id == "AKIDCI").then(|| Credentials::new("AKIDCI", "ci-secret", Some("ci-token")))
+            (id == "AKIDCI")
+                .then(|| Credentials::new("AKIDCI", "ci-secret", Some("ci-token".to_owned())))
         },
         "us-east-1",
         "sts",

@@ -167,7 +167,7 @@ impl Case {
             origin: "https://example.amazonaws.com".into(),
             path: path.into(),
             query,
-            host: Some("example.amazonaws.com".into()),
+            host: Some("example.amazonaws.com".to_owned()),
             http2: false,
             headers: Vec::new(),
             body: Vec::new(),

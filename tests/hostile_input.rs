@@ -547,7 +547,7 @@ fn repeated_headers_are_rejected_by_name() {
 fn repeated_presigned_parameters_are_rejected_by_name() {
     let mut req = get("https://example.amazonaws.com/");
     Signer::new(
-        Credentials::new(AKID, SECRET, Some("TOKEN")),
+        Credentials::new(AKID, SECRET, Some("TOKEN".to_owned())),
         REGION,
         SERVICE,
     )

@@ -189,7 +189,7 @@ fn query_sorting_duplicates_and_empty_values() {
 
 #[test]
 fn presigned_urls_never_contain_a_raw_plus() {
-    let creds = Credentials::new("AKID", "SECRET", Some("tok+en/with=chars"));
+    let creds = Credentials::new("AKID", "SECRET", Some("tok+en/with=chars".to_owned()));
     let s = Signer::new(creds, "us-east-1", "service");
     let mut req = get("https://h/");
     s.presign_at(&mut req, Duration::from_secs(60), time())
@@ -262,7 +262,7 @@ fn no_content_length_and_no_unsigned_payload_header_are_added() {
 
 #[test]
 fn stale_signing_headers_are_replaced_so_a_retry_signs_cleanly() {
-    let creds = Credentials::new("AKID", "SECRET", Some("fresh-token"));
+    let creds = Credentials::new("AKID", "SECRET", Some("fresh-token".to_owned()));
     let s = Signer::new(creds, "us-east-1", "service");
     let mut fresh = get("https://h/");
     let expected = s.sign_at(&mut fresh, time()).unwrap();
@@ -285,7 +285,7 @@ fn stale_signing_headers_are_replaced_so_a_retry_signs_cleanly() {
 
 #[test]
 fn session_token_signed_by_default_or_added_after() {
-    let creds = Credentials::new("AKID", "SECRET", Some("TOKEN"));
+    let creds = Credentials::new("AKID", "SECRET", Some("TOKEN".to_owned()));
     let mut req = get("https://h/");
     let out = Signer::new(creds.clone(), "us-east-1", "service")
         .sign_at(&mut req, time())
@@ -442,7 +442,7 @@ fn bad_scope_and_credentials_are_typed_errors() {
         ),
         (
             Signer::new(
-                Credentials::new("AKID", "S", Some("bad\ntoken")),
+                Credentials::new("AKID", "S", Some("bad\ntoken".to_owned())),
                 "us-east-1",
                 "s",
             ),

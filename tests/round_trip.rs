@@ -366,12 +366,12 @@ fn clock_skew_window_and_presign_expiry() {
 
 #[test]
 fn session_token_must_belong_to_the_key() {
-    let temporary = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN-1"));
+    let temporary = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN-1".to_owned()));
     let mut req = Request::get("https://h/").body(Vec::new()).unwrap();
     Signer::new(temporary, REGION, "execute-api")
         .sign_at(&mut req, suite_time())
         .unwrap();
-    let rotated = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN-2"));
+    let rotated = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN-2".to_owned()));
     let verifier = Verifier::new(move |_: &str| Some(rotated.clone()), REGION, "execute-api");
     assert_eq!(
         verifier.verify_at(&req, suite_time()),

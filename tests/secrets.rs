@@ -14,7 +14,7 @@ const SECRET: &str = "s3cr3t-K3Y-value-0123456789";
 const TOKEN: &str = "t0k3n-VALUE-abcdefghijkl";
 
 fn creds() -> Credentials {
-    Credentials::new("AKIDEXAMPLE", SECRET, Some(TOKEN))
+    Credentials::new("AKIDEXAMPLE", SECRET, Some(TOKEN.to_owned()))
 }
 
 fn env() -> Env {
@@ -111,7 +111,7 @@ fn signing_output_and_errors_hide_the_token() {
 
     // A server whose secret differs: the mismatch carries its canonical
     // request, with the client's token redacted.
-    let other = Credentials::new("AKIDEXAMPLE", "other-secret", Some(TOKEN));
+    let other = Credentials::new("AKIDEXAMPLE", "other-secret", Some(TOKEN.to_owned()));
     let verifier = Verifier::new(move |_: &str| Some(other.clone()), "us-east-1", "service");
     for signed in [&req, &url] {
         let err = verifier.verify_at(signed, time).unwrap_err();

@@ -386,8 +386,8 @@ mod tests {
         assert_eq!(
             ServerSide::parse(body.as_bytes()),
             ServerSide {
-                canonical_request: Some("GET\n/a&b\n\nhost:h\n\nhost\nUNSIGNED-PAYLOAD".into()),
-                string_to_sign: Some("AWS4-HMAC-SHA256\n1\n2\n3".into()),
+                canonical_request: Some("GET\n/a&b\n\nhost:h\n\nhost\nUNSIGNED-PAYLOAD".to_owned()),
+                string_to_sign: Some("AWS4-HMAC-SHA256\n1\n2\n3".to_owned()),
             }
         );
     }

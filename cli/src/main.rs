@@ -93,12 +93,7 @@ fn run(args: &Args) -> Result<(), Failure> {
     let loaded = credentials::load(args, &env, io::stdin().lock())?;
     let redactor = Redactor::new(&loaded.credentials);
     let access_key_id = loaded.credentials.access_key_id().to_owned();
-    let signer = ServiceSigner::new(
-        loaded.credentials,
-        &region.name,
-        &args.service,
-        how == Use::Presign,
-    );
+    let signer = ServiceSigner::new(loaded.credentials, &region.name, &args.service);
     if args.verbose {
         stderr(format_args!(
             "* signing for service `{}` in region `{}` (from {}) with access key {} (from {})\n",

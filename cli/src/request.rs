@@ -267,14 +267,23 @@ mod tests {
                 .get(CONTENT_LENGTH)
                 .map(|v| v.to_str().unwrap().to_owned())
         };
-        assert_eq!(length_after(&["-d", "abc", "https://h/"]), Some("3".into()));
-        assert_eq!(length_after(&["-d", "", "https://h/"]), Some("0".into()));
-        assert_eq!(length_after(&["-X", "PUT", "https://h/"]), Some("0".into()));
+        assert_eq!(
+            length_after(&["-d", "abc", "https://h/"]),
+            Some("3".to_owned())
+        );
+        assert_eq!(
+            length_after(&["-d", "", "https://h/"]),
+            Some("0".to_owned())
+        );
+        assert_eq!(
+            length_after(&["-X", "PUT", "https://h/"]),
+            Some("0".to_owned())
+        );
         assert_eq!(length_after(&["-X", "DELETE", "https://h/"]), None);
         assert_eq!(length_after(&["https://h/"]), None);
         assert_eq!(
             length_after(&["-d", "abc", "-H", "content-length: 3", "https://h/"]),
-            Some("3".into())
+            Some("3".to_owned())
         );
         assert_eq!(
             length_after(&[

@@ -168,7 +168,7 @@ mod tests {
     const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 
     fn temporary() -> Credentials {
-        Credentials::new("ASIAEXAMPLE", SECRET, Some(TOKEN))
+        Credentials::new("ASIAEXAMPLE", SECRET, Some(TOKEN.to_owned()))
     }
 
     #[test]

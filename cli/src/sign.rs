@@ -1,13 +1,10 @@
 //! Signing with the library: `ApiGatewaySigner` for `execute-api`, the
-//! generic `Signer` for other services, with S3's settings for `s3`.
+//! library's S3 preset for `s3`, the generic `Signer` for other services.
 
 use std::time::Duration;
 
 use http::Request;
-use http_sigv4::{
-    ApiGatewaySigner, ContentSha256Header, Credentials, PathNormalization, Payload, Signer,
-    SigningOutput, UriEncoding, EXECUTE_API,
-};
+use http_sigv4::{ApiGatewaySigner, Credentials, Signer, SigningOutput, EXECUTE_API, S3};
 
 use crate::failure::Failure;
 
@@ -20,29 +17,15 @@ pub(crate) enum ServiceSigner {
 }
 
 impl ServiceSigner {
-    /// A signer for `service` in `region`. For S3: the path encoded once
-    /// and not normalized, and `x-amz-content-sha256` sent; presigned S3
-    /// URLs sign `UNSIGNED-PAYLOAD`, as S3 expects.
-    pub(crate) fn new(
-        credentials: Credentials,
-        region: &str,
-        service: &str,
-        presign: bool,
-    ) -> ServiceSigner {
-        if service == EXECUTE_API {
-            return ServiceSigner::ApiGateway(ApiGatewaySigner::new(credentials, region));
+    /// A signer for `service` in `region`; for S3 the library's preset
+    /// ([`Signer::s3`]: the path encoded once and not normalized,
+    /// `x-amz-content-sha256` sent, presigned URLs on `UNSIGNED-PAYLOAD`).
+    pub(crate) fn new(credentials: Credentials, region: &str, service: &str) -> ServiceSigner {
+        match service {
+            EXECUTE_API => ServiceSigner::ApiGateway(ApiGatewaySigner::new(credentials, region)),
+            S3 => ServiceSigner::Generic(Signer::s3(credentials, region)),
+            _ => ServiceSigner::Generic(Signer::new(credentials, region, service)),
         }
-        let signer = Signer::new(credentials, region, service);
-        if service != "s3" {
-            return ServiceSigner::Generic(signer);
-        }
-        let s3 = signer
-            .uri_encoding(UriEncoding::Single)
-            .path_normalization(PathNormalization::Disabled);
-        ServiceSigner::Generic(match presign {
-            true => s3.payload(Payload::Unsigned),
-            false => s3.content_sha256_header(ContentSha256Header::Signed),
-        })
     }
 
     /// Signs `req` into its headers, now.
@@ -78,7 +61,7 @@ mod tests {
 
     fn signed(service: &str, uri: &str) -> (Request<Vec<u8>>, SigningOutput) {
         let mut req = Request::put(uri).body(b"data".to_vec()).unwrap();
-        let out = ServiceSigner::new(creds(), "eu-west-1", service, false)
+        let out = ServiceSigner::new(creds(), "eu-west-1", service)
             .sign(&mut req)
             .unwrap();
         (req, out)
@@ -104,7 +87,7 @@ mod tests {
         let mut req = Request::get("https://b.s3.eu-west-1.amazonaws.com/k")
             .body(Vec::new())
             .unwrap();
-        let out = ServiceSigner::new(creds(), "eu-west-1", "s3", true)
+        let out = ServiceSigner::new(creds(), "eu-west-1", "s3")
             .presign(&mut req, Duration::from_secs(60))
             .unwrap();
         assert!(out.canonical_request().ends_with("\nUNSIGNED-PAYLOAD"));
@@ -121,7 +104,7 @@ mod tests {
     #[test]
     fn signer_errors_are_setup_failures() {
         let mut req = Request::get("https://h/").body(Vec::new()).unwrap();
-        let failure = ServiceSigner::new(creds(), "bad region/", "sts", false)
+        let failure = ServiceSigner::new(creds(), "bad region/", "sts")
             .sign(&mut req)
             .unwrap_err();
         assert_eq!(failure.code, 2);

@@ -10,7 +10,7 @@
 //! | `reqwest-middleware` | `reqwest_middleware` | [`SigningMiddleware`](crate::SigningMiddleware) |
 //!
 //! ureq 3 and hyper 1 send `http::Request`s: sign them as they are (see
-//! `examples/ureq.rs` and `examples/hyper.rs`).
+//! `examples/client_ureq.rs` and `examples/client_hyper.rs`).
 
 use std::time::SystemTime;
 

@@ -53,7 +53,7 @@ pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024;
 ///
 /// # Examples
 ///
-/// Under hyper-util's client (`cargo run --example tower_hyper --features
+/// Under hyper-util's client (`cargo run --example client_tower --features
 /// tower` sends such requests to a verifying server):
 ///
 /// ```no_run

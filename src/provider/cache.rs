@@ -48,7 +48,7 @@ pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 /// let source = move || {
 ///     let n = counter.fetch_add(1, Ordering::SeqCst);
 ///     let expiry = UNIX_EPOCH + Duration::from_secs(3600 * (n + 1));
-///     Ok(Credentials::new(format!("ASIA{n}"), "SECRET", Some("TOKEN")).with_expiry(expiry))
+///     Ok(Credentials::new(format!("ASIA{n}"), "SECRET", Some("TOKEN".to_owned())).with_expiry(expiry))
 /// };
 ///
 /// // A clock we control (seconds since the epoch).

@@ -95,7 +95,7 @@ pub(crate) fn parse_credentials(body: &[u8]) -> Result<Credentials, EndpointProb
     let credentials = Credentials::new(
         access_key_id.as_str(),
         secret.as_str(),
-        token.as_ref().map(|t| t.as_str()),
+        token.as_ref().map(|t| t.as_str().to_owned()),
     );
     match expiration {
         None => Ok(credentials),

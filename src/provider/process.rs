@@ -20,7 +20,7 @@ use zeroize::Zeroizing;
 use super::json::{self, Value};
 use super::{Env, ProvideCredentials};
 use crate::timestamp::parse_rfc3339;
-use crate::{Credentials, Error};
+use crate::{Cause, Credentials, Error};
 
 /// How much of a failed command's standard error goes into the error.
 const MAX_STDERR: usize = 1024;
@@ -109,6 +109,7 @@ impl ProcessProvider {
             .map_err(|e| Error::CredentialProcessNotStarted {
                 program: program.clone(),
                 kind: e.kind(),
+                source: Cause::new(e),
             })?;
         let stdout = Zeroizing::new(output.stdout);
         if !output.status.success() {
@@ -259,7 +260,7 @@ pub(crate) fn parse_output(stdout: &[u8], now: SystemTime) -> Result<Credentials
     let mut credentials = Credentials::new(
         access_key_id.as_str(),
         secret.as_str(),
-        token.as_ref().map(|t| t.as_str()),
+        token.as_ref().map(|t| t.as_str().to_owned()),
     );
     if let Some(expiration) = expiration {
         let expiry = parse_rfc3339(&expiration).ok_or_else(|| {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::process::ProcessProvider;
 use super::profile_file::{self, FileKind, Profiles, Section};
 use super::{Env, ProvideCredentials};
-use crate::{Credentials, Error};
+use crate::{Cause, Credentials, Error};
 
 const AWS_PROFILE: &str = "AWS_PROFILE";
 const AWS_CONFIG_FILE: &str = "AWS_CONFIG_FILE";
@@ -307,7 +307,7 @@ fn keys(profile: &str, section: &Section, path: &Path) -> Result<Credentials, Er
     Ok(Credentials::new(
         access_key_id.as_str(),
         secret.as_str(),
-        token.map(|t| t.as_str()),
+        token.map(|t| t.as_str().to_owned()),
     ))
 }
 
@@ -336,6 +336,7 @@ fn read(path: &Path, kind: FileKind) -> Result<Profiles, Error> {
             return Err(Error::ProfileFileUnreadable {
                 path: path.to_path_buf(),
                 kind: e.kind(),
+                source: Cause::new(e),
             })
         }
     };

@@ -83,7 +83,9 @@ impl Signer {
     /// any earlier ones. The headers on the request (at least `host`, set as
     /// in [`sign_at`](Self::sign_at)) are signed: whoever uses the URL must
     /// send them too. The body is hashed as for header signing (the empty
-    /// string's hash for a GET); no `x-amz-content-sha256` header is added.
+    /// string's hash for a GET), except that an S3 signer ([`Signer::s3`])
+    /// signs `UNSIGNED-PAYLOAD`, as S3 expects; no `x-amz-content-sha256`
+    /// header is added.
     /// A stale `authorization`, `x-amz-date` or `x-amz-security-token`
     /// header is removed (and `x-amz-content-sha256` with
     /// [`ContentSha256Header::Signed`]; without it, a caller's own
@@ -116,7 +118,9 @@ impl Signer {
         }
         let t = Timestamp::new(time)?;
         self.check_scope()?;
-        let payload_hash = self.settings.payload.hash_for(req.body().body_bytes())?;
+        let payload_hash = self
+            .presign_payload_setting()
+            .hash_for(req.body().body_bytes())?;
         let host = resolve_host(req)?;
         let credentials = self.current_credentials()?;
         let token = session_token(&credentials)?;

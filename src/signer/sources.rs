@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-use super::{is_scope_part, Signer};
+use super::{is_scope_part, Algorithm, Settings, Signer};
 use crate::provider::{
     region_from_env_or_profile, CachingProvider, DefaultChain, Env, ProfileProvider,
     ProvideCredentials,
@@ -29,6 +29,44 @@ impl fmt::Debug for CredentialsSource {
 }
 
 impl Signer {
+    /// A signer for `service` (e.g. `execute-api`, `s3`, `sts`) in `region`
+    /// (e.g. `us-east-1`), with the defaults of the AWS test suite: the body
+    /// is hashed with SHA-256, the path is double-encoded and normalized, no
+    /// `x-amz-content-sha256` header is added, the session token is signed,
+    /// and [`DEFAULT_UNSIGNED_HEADERS`](crate::DEFAULT_UNSIGNED_HEADERS) are left out of the signature.
+    ///
+    /// The region and service are checked when signing
+    /// ([`Error::InvalidScope`]).
+    ///
+    /// ```
+    /// use http_sigv4::{Credentials, Signer};
+    /// let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "eu-west-1", "sts");
+    /// assert_eq!(signer.region(), "eu-west-1");
+    /// assert_eq!(signer.service(), "sts");
+    /// ```
+    pub fn new(
+        credentials: Credentials,
+        region: impl Into<String>,
+        service: impl Into<String>,
+    ) -> Self {
+        Signer::with_source(CredentialsSource::Fixed(credentials), region, service)
+    }
+
+    fn with_source(
+        credentials: CredentialsSource,
+        region: impl Into<String>,
+        service: impl Into<String>,
+    ) -> Self {
+        Signer {
+            credentials,
+            region: Arc::from(region.into()),
+            service: Arc::from(service.into()),
+            settings: Settings::default(),
+            keys: Arc::default(),
+            algorithm: Algorithm::default(),
+        }
+    }
+
     /// A signer that asks `provider` for credentials each time it signs
     /// (credentials that rotate, expire, or live in a store of your own),
     /// with the same defaults as [`Signer::new`]. The provider's errors are

@@ -133,6 +133,12 @@ impl SigV4aSigner {
         }
     }
 
+    /// Changes the [`Signer`] that does the work (the S3 preset).
+    pub(crate) fn map_inner(mut self, f: impl FnOnce(Signer) -> Signer) -> Self {
+        self.inner = f(self.inner);
+        self
+    }
+
     /// What to sign for the body (default: its SHA-256); see
     /// [`Signer::payload`].
     ///
@@ -214,7 +220,7 @@ impl SigV4aSigner {
     /// ```
     /// use http_sigv4::{Credentials, SessionTokenMode, SigV4aSigner};
     /// # use std::time::SystemTime;
-    /// let creds = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN"));
+    /// let creds = Credentials::new("ASIAEXAMPLE", "SECRET", Some("TOKEN".to_owned()));
     /// let signer = SigV4aSigner::new(creds, "*", "service")
     ///     .session_token_mode(SessionTokenMode::AddedAfterSigning);
     /// let mut req = http::Request::get("https://h/").body(()).unwrap();

@@ -210,7 +210,7 @@ pub fn context(dir: &Path) -> Context {
         creds: Credentials::new(
             c["access_key_id"].as_str().expect("access_key_id"),
             c["secret_access_key"].as_str().expect("secret_access_key"),
-            c["token"].as_str(),
+            c["token"].as_str().map(String::from),
         ),
         region: json["region"].as_str().expect("region").into(),
         service: json["service"].as_str().expect("service").into(),

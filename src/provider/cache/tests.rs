@@ -45,7 +45,7 @@ impl Counting {
 impl ProvideCredentials for Counting {
     fn provide_credentials(&self) -> Result<Credentials, Error> {
         let n = self.calls.fetch_add(1, Ordering::SeqCst);
-        let creds = Credentials::new(format!("ASIA{n}"), "SECRET", Some("TOKEN"));
+        let creds = Credentials::new(format!("ASIA{n}"), "SECRET", Some("TOKEN".to_owned()));
         Ok(match (self.expiry)(n) {
             Some(expiry) => creds.with_expiry(expiry),
             None => creds,

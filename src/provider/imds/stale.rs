@@ -67,7 +67,7 @@ mod tests {
     }
 
     fn creds(id: &str, expiry: u64) -> Credentials {
-        Credentials::new(id, "S", Some("T")).with_expiry(at(expiry))
+        Credentials::new(id, "S", Some("T".to_owned())).with_expiry(at(expiry))
     }
 
     fn failure() -> Error {

@@ -266,12 +266,22 @@ echo ' "Expiration": "2999-01-01T00:00:00Z"}'
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("no-such-program");
         let p = ProcessProvider::new(format!("'{}' --secret-arg", missing.display()));
-        assert_eq!(
-            p.provide_credentials().err(),
-            Some(Error::CredentialProcessNotStarted {
-                program: missing.display().to_string(),
-                kind: std::io::ErrorKind::NotFound,
-            })
-        );
+        let err = p.provide_credentials().unwrap_err();
+        let Error::CredentialProcessNotStarted {
+            program,
+            kind,
+            source,
+        } = &err
+        else {
+            panic!("{err:?}");
+        };
+        assert_eq!(program, &missing.display().to_string());
+        assert_eq!(*kind, std::io::ErrorKind::NotFound);
+        // The io::Error is kept, as `source()`.
+        let io = std::error::Error::source(&err)
+            .and_then(|e| e.downcast_ref::<std::io::Error>())
+            .expect("the io::Error is the source");
+        assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+        assert_eq!(source.to_string(), io.to_string());
     }
 }

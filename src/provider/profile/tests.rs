@@ -249,7 +249,7 @@ fn profiles_without_usable_credentials() {
         err,
         Error::ProfileWithoutCredentials {
             profile: "role".into(),
-            unsupported: Some("role_arn".into())
+            unsupported: Some("role_arn".to_owned())
         }
     );
     assert!(err.to_string().contains("export-credentials"), "{err}");
@@ -296,10 +296,19 @@ fn non_utf8_file_names_the_line() {
 fn unreadable_file() {
     let home = Home::new();
     fs::create_dir(home.path("credentials")).unwrap(); // a directory, not a file
+    let err = home.creds(&[]).unwrap_err();
     assert!(matches!(
-        home.creds(&[]),
-        Err(Error::ProfileFileUnreadable { path, .. }) if path == home.path("credentials")
+        &err,
+        Error::ProfileFileUnreadable { path, kind, .. }
+            if *path == home.path("credentials") && Some(*kind) == source_kind(&err)
     ));
+}
+
+/// The kind of the `std::io::Error` an error's `source()` returns.
+fn source_kind(err: &Error) -> Option<std::io::ErrorKind> {
+    std::error::Error::source(err)?
+        .downcast_ref::<std::io::Error>()
+        .map(|e| e.kind())
 }
 
 #[cfg(unix)]
