@@ -239,6 +239,24 @@ pub enum Error {
         /// What is wrong with the output.
         problem: String,
     },
+    /// The `credential_process` program ran longer than its timeout
+    /// ([`ProcessProvider::timeout`](crate::ProcessProvider::timeout)) and
+    /// was killed.
+    CredentialProcessTimedOut {
+        /// The program (its arguments are not shown).
+        program: String,
+        /// How long it was allowed to run.
+        timeout: Duration,
+    },
+    /// The `credential_process` program printed more than
+    /// [`ProcessProvider::MAX_OUTPUT`](crate::ProcessProvider::MAX_OUTPUT)
+    /// bytes on standard output and was killed.
+    CredentialProcessOutputTooLarge {
+        /// The program (its arguments are not shown).
+        program: String,
+        /// The most it may print, in bytes.
+        limit: usize,
+    },
     /// A credentials source returned credentials that had already expired.
     CredentialsExpired {
         /// When they expired.
@@ -525,6 +543,19 @@ impl fmt::Display for Error {
                  it must print JSON with Version 1, AccessKeyId, SecretAccessKey and \
                  optionally SessionToken and Expiration (RFC 3339)"
             ),
+            Error::CredentialProcessTimedOut { program, timeout } => write!(
+                f,
+                "credential_process `{program}` did not finish within {} s and was \
+                 killed: run it by hand to see where it waits (a prompt, the network), \
+                 or allow it longer with ProcessProvider::timeout",
+                timeout.as_secs_f64()
+            ),
+            Error::CredentialProcessOutputTooLarge { program, limit } => write!(
+                f,
+                "credential_process `{program}` printed more than {limit} bytes and was \
+                 killed: it must print only the credentials' JSON on standard output \
+                 (logs go to standard error)"
+            ),
             Error::CredentialsExpired { .. } => f.write_str(
                 "the credentials source returned credentials that have already expired: \
                  renew them at the source (e.g. log in again)",
@@ -699,6 +730,25 @@ mod tests {
                     problem: "`Version` is missing".into(),
                 },
                 &["`/opt/creds`", "`Version` is missing", "RFC 3339"],
+            ),
+            (
+                Error::CredentialProcessTimedOut {
+                    program: "/opt/creds".into(),
+                    timeout: Duration::from_millis(1500),
+                },
+                &[
+                    "`/opt/creds`",
+                    "within 1.5 s",
+                    "killed",
+                    "ProcessProvider::timeout",
+                ],
+            ),
+            (
+                Error::CredentialProcessOutputTooLarge {
+                    program: "/opt/creds".into(),
+                    limit: 65536,
+                },
+                &["`/opt/creds`", "more than 65536 bytes", "standard error"],
             ),
             (
                 Error::CredentialsExpired {
