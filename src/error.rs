@@ -163,6 +163,20 @@ pub enum Error {
         /// Why it cannot be read (e.g. `PermissionDenied`).
         kind: io::ErrorKind,
     },
+    /// A shared config or credentials file is not a regular file (a
+    /// directory, a FIFO, a device such as `/dev/zero`): it is not read.
+    ProfileFileNotAFile {
+        /// The path.
+        path: PathBuf,
+    },
+    /// A shared config or credentials file is larger than 1 MiB: it is
+    /// not read.
+    ProfileFileTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The largest size read, in bytes.
+        limit: u64,
+    },
     /// A line of a shared config or credentials file cannot be parsed.
     ProfileFileSyntax {
         /// The file.
@@ -462,6 +476,18 @@ impl fmt::Display for Error {
                  AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE elsewhere",
                 path.display()
             ),
+            Error::ProfileFileNotAFile { path } => write!(
+                f,
+                "{} is not a regular file, so it is not read: replace it with a file, \
+                 or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at one",
+                path.display()
+            ),
+            Error::ProfileFileTooLarge { path, limit } => write!(
+                f,
+                "{} is larger than {limit} bytes, so it is not read: is it the right \
+                 file? Point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at another",
+                path.display()
+            ),
             Error::ProfileFileSyntax {
                 path,
                 line,
@@ -665,6 +691,21 @@ mod tests {
                     "permission denied",
                     "AWS_CONFIG_FILE",
                 ],
+            ),
+            (
+                Error::ProfileFileNotAFile { path: path.clone() },
+                &[
+                    "/home/me/.aws/config",
+                    "not a regular file",
+                    "AWS_CONFIG_FILE",
+                ],
+            ),
+            (
+                Error::ProfileFileTooLarge {
+                    path: path.clone(),
+                    limit: 1_048_576,
+                },
+                &["/home/me/.aws/config", "larger than 1048576 bytes"],
             ),
             (
                 Error::ProfileFileSyntax {

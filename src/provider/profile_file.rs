@@ -17,6 +17,8 @@
 //!   value (nested settings such as `s3 =` and its indented lines).
 
 use std::collections::HashMap;
+use std::fs::{self, File};
+use std::io::{self, Read};
 use std::path::Path;
 
 use zeroize::Zeroizing;
@@ -62,6 +64,59 @@ enum Target {
 enum ProfileKey {
     Named(String),
     BareDefault,
+}
+
+/// The largest shared file read: 1 MiB, thousands of profiles.
+pub(crate) const MAX_FILE_SIZE: u64 = 1024 * 1024;
+
+/// Reads and parses the file at `path`; a missing file has no profiles.
+///
+/// Only a regular file (or a link to one) of at most [`MAX_FILE_SIZE`]
+/// bytes is read: a FIFO would block the caller until something writes to
+/// it, and a device such as `/dev/zero` never ends. The file's type is
+/// checked before it is opened (opening a FIFO blocks), its size both
+/// before and while reading (it may grow).
+pub(crate) fn read(path: &Path, kind: FileKind) -> Result<Profiles, Error> {
+    let unreadable = |e: io::Error| Error::ProfileFileUnreadable {
+        path: path.to_path_buf(),
+        kind: e.kind(),
+    };
+    let metadata = match fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Profiles::new()),
+        Err(e) => return Err(unreadable(e)),
+    };
+    if !metadata.is_file() {
+        return Err(Error::ProfileFileNotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    let too_large = || Error::ProfileFileTooLarge {
+        path: path.to_path_buf(),
+        limit: MAX_FILE_SIZE,
+    };
+    if metadata.len() > MAX_FILE_SIZE {
+        return Err(too_large());
+    }
+    let file = File::open(path).map_err(unreadable)?;
+    // The size read is what `metadata` said, unless it changed meanwhile;
+    // one byte more than the limit tells "too large" from "just fits".
+    let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(metadata.len() as usize + 1));
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(too_large());
+    }
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        Error::ProfileFileSyntax {
+            path: path.to_path_buf(),
+            line: 1 + valid.iter().filter(|&&b| b == b'\n').count(),
+            problem: "the line is not UTF-8 text",
+        }
+    })?;
+    parse(text, path, kind)
 }
 
 /// Parses `text`, the contents of the file at `path` (named in errors).

@@ -1,3 +1,5 @@
+use std::fs;
+
 use super::*;
 
 /// A temporary home directory with `.aws/credentials` and `.aws/config`.
@@ -298,7 +300,7 @@ fn unreadable_file() {
     fs::create_dir(home.path("credentials")).unwrap(); // a directory, not a file
     assert!(matches!(
         home.creds(&[]),
-        Err(Error::ProfileFileUnreadable { path, .. }) if path == home.path("credentials")
+        Err(Error::ProfileFileNotAFile { path }) if path == home.path("credentials")
     ));
 }
 

@@ -199,3 +199,96 @@ fn arbitrary_text_never_panics() {
         let _ = credentials(&nasty[..end]);
     }
 }
+
+/// `read(path)` on another thread, failing the test if it does not return
+/// within 10 s (a FIFO would block it for good).
+fn read_within_10s(path: &Path) -> Result<Profiles, Error> {
+    let path = path.to_path_buf();
+    let (done, result) = std::sync::mpsc::channel();
+    std::thread::spawn(move || done.send(read(&path, FileKind::Config)));
+    result
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("reading the file blocked")
+}
+
+#[test]
+fn reads_a_regular_file_and_a_missing_one_is_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config");
+    assert_eq!(read_within_10s(&path).unwrap().len(), 0);
+    std::fs::write(&path, "[profile dev]\nregion = eu-west-1\n").unwrap();
+    let p = read_within_10s(&path).unwrap();
+    assert_eq!(get(&p, "dev", "region"), Some("eu-west-1"));
+}
+
+#[test]
+fn a_directory_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        read_within_10s(dir.path()).unwrap_err(),
+        Error::ProfileFileNotAFile {
+            path: dir.path().to_path_buf()
+        }
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("config");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    assert_eq!(
+        read_within_10s(&fifo).unwrap_err(),
+        Error::ProfileFileNotAFile { path: fifo }
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn dev_zero_is_refused_without_reading_it() {
+    let zero = Path::new("/dev/zero");
+    assert_eq!(
+        read_within_10s(zero).unwrap_err(),
+        Error::ProfileFileNotAFile { path: zero.into() }
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_regular_file_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("real-config");
+    std::fs::write(&target, "[default]\nregion = us-west-2\n").unwrap();
+    let link = dir.path().join("config");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let p = read_within_10s(&link).unwrap();
+    assert_eq!(get(&p, "default", "region"), Some("us-west-2"));
+}
+
+#[test]
+fn a_file_over_the_size_cap_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config");
+    // A comment line padded to exactly the cap: read.
+    let header = "[default]\nregion = us-west-2\n#";
+    let mut text = header.to_owned();
+    text.push_str(&"x".repeat(MAX_FILE_SIZE as usize - header.len()));
+    std::fs::write(&path, &text).unwrap();
+    let p = read_within_10s(&path).unwrap();
+    assert_eq!(get(&p, "default", "region"), Some("us-west-2"));
+    // One byte more: refused.
+    text.push('x');
+    std::fs::write(&path, &text).unwrap();
+    assert_eq!(
+        read_within_10s(&path).unwrap_err(),
+        Error::ProfileFileTooLarge {
+            path,
+            limit: MAX_FILE_SIZE
+        }
+    );
+}
