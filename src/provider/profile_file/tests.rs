@@ -292,3 +292,188 @@ fn a_file_over_the_size_cap_is_refused() {
         }
     );
 }
+
+#[test]
+fn names_outside_the_sdk_character_set_are_skipped() {
+    let p = config(
+        "[profile foo!bar]\nk = v\n[profile ok-name_1/.%@:+]\nk = v\nin valid = x\nfine = y\n",
+    )
+    .unwrap();
+    assert_eq!(p.len(), 1, "{:?}", p.keys());
+    assert_eq!(get(&p, "ok-name_1/.%@:+", "k"), Some("v"));
+    assert_eq!(get(&p, "ok-name_1/.%@:+", "in valid"), None);
+    assert_eq!(get(&p, "ok-name_1/.%@:+", "fine"), Some("y"));
+}
+
+#[test]
+fn nested_settings_must_be_name_value_lines() {
+    assert_eq!(
+        config("[profile foo]\ns3 =\n  invalid\n"),
+        Err(syntax_error(
+            3,
+            "an indented line under `name =` must be a nested `name = value`"
+        ))
+    );
+    assert_eq!(
+        config("[profile foo]\ns3 =\n  = value\n"),
+        Err(syntax_error(3, "a nested setting has no name before `=`"))
+    );
+    // A value continued on the next line is free text.
+    let p = config("[profile foo]\nname = value\n  free text\n").unwrap();
+    assert_eq!(get(&p, "foo", "name"), Some("value\nfree text"));
+}
+
+#[test]
+fn sso_session_and_services_sections_are_kept_apart() {
+    let file = parse_file(
+        "[sso-session corp]\nsso_region = us-east-1\n[services local]\ns3 =\n  endpoint_url = http://localhost\n[profile a]\nk = v\n",
+        Path::new("/cfg"),
+        FileKind::Config,
+    )
+    .unwrap();
+    assert_eq!(file.profiles.len(), 1);
+    assert_eq!(
+        file.sso_sessions["corp"]["sso_region"].as_str(),
+        "us-east-1"
+    );
+    assert_eq!(
+        file.services["local"]["s3"].as_str(),
+        "\nendpoint_url = http://localhost"
+    );
+}
+
+/// The SDKs' shared profile-parser suite (`profile-parser-tests.json`, 65
+/// cases), read from `AWS_PROFILE_PARSER_TESTS` (the file) or
+/// `../shared/test-suites/aws-sdk-profile/` beside the crate.
+#[test]
+fn sdk_profile_parser_suite() {
+    use std::collections::BTreeMap;
+
+    const SUITE_ENV: &str = "AWS_PROFILE_PARSER_TESTS";
+    let path = std::env::var_os(SUITE_ENV)
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../shared/test-suites/aws-sdk-profile/profile-parser-tests.json")
+        });
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read the profile-parser suite at {}: {e}: set {SUITE_ENV} to its \
+             profile-parser-tests.json",
+            path.display()
+        )
+    });
+    let suite: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let cases = suite["tests"].as_array().unwrap();
+
+    // The suite's error phrases, and this parser's problem for each.
+    let problems: &[(&str, &str)] = &[
+        (
+            "Profile definition must end with ']'",
+            "a section line must end with `]`",
+        ),
+        ("Expected a profile definition", NO_SECTION),
+        (
+            "Property did not have a name",
+            "a setting has no name before `=`",
+        ),
+        (
+            "Expected an '=' sign defining a property",
+            "expected `name = value`",
+        ),
+        ("Expected a property definition", NO_SETTING),
+        (
+            "Expected a property definition, found continuation",
+            NO_SETTING,
+        ),
+        (
+            "Expected an '=' sign defining a sub-property",
+            "an indented line under `name =` must be a nested `name = value`",
+        ),
+        (
+            "Sub-property did not have a name",
+            "a nested setting has no name before `=`",
+        ),
+    ];
+
+    type Sections = BTreeMap<String, BTreeMap<String, String>>;
+    let plain = |sections: &HashMap<String, Section>| -> Sections {
+        sections
+            .iter()
+            .map(|(name, section)| {
+                let props = section
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_string()))
+                    .collect();
+                (name.clone(), props)
+            })
+            .collect()
+    };
+    let expected_sections = |value: &serde_json::Value| -> Sections {
+        value
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(name, props)| {
+                let props = props
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+                    .collect();
+                (name.clone(), props)
+            })
+            .collect()
+    };
+
+    let mut failures = Vec::new();
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let input = |key: &str| case["input"][key].as_str().unwrap_or("");
+        let config = parse_file(input("configFile"), Path::new("/cfg"), FileKind::Config);
+        let credentials = parse_file(
+            input("credentialsFile"),
+            Path::new("/creds"),
+            FileKind::Credentials,
+        );
+        let output = &case["output"];
+        let outcome = match (config, credentials) {
+            (Ok(config), Ok(credentials)) => {
+                // Both files, merged as `ProfileProvider` reads them: a
+                // profile's settings from both, the credentials file's first.
+                let mut profiles = plain(&config.profiles);
+                for (profile, props) in plain(&credentials.profiles) {
+                    profiles.entry(profile).or_default().extend(props);
+                }
+                Ok((profiles, plain(&config.sso_sessions)))
+            }
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        };
+        let pass = match (&outcome, output["errorContaining"].as_str()) {
+            (Err(Error::ProfileFileSyntax { problem, .. }), Some(phrase)) => problems
+                .iter()
+                .any(|(sdk, ours)| *sdk == phrase && problem == ours),
+            (Ok((profiles, sso_sessions)), None) => {
+                let expected = &output["config"];
+                *profiles == expected_sections(&expected["profiles"])
+                    && (expected.get("sso_sessions").is_none()
+                        || *sso_sessions == expected_sections(&expected["sso_sessions"]))
+            }
+            _ => false,
+        };
+        if !pass {
+            failures.push(format!("{name}: got {outcome:?}, expected {output}"));
+        }
+    }
+    println!(
+        "profile-parser suite: {} of {} cases pass",
+        cases.len() - failures.len(),
+        cases.len()
+    );
+    assert_eq!(cases.len(), 65, "the suite changed");
+    assert!(
+        failures.is_empty(),
+        "failing cases:\n{}",
+        failures.join("\n")
+    );
+}
