@@ -16,9 +16,9 @@ mod cache;
 mod chain;
 mod env;
 mod json;
-mod process;
+pub(crate) mod process;
 mod profile;
-mod profile_file;
+pub(crate) mod profile_file;
 #[cfg(feature = "network-credentials")]
 mod transport;
 

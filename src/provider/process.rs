@@ -162,7 +162,9 @@ impl ProcessProvider {
         let mut command = Command::new(&program);
         command.args(&words[1..]);
         if let Some(vars) = self.env.fixed_vars() {
-            command.env_clear().envs(vars);
+            command
+                .env_clear()
+                .envs(vars.iter().map(|(name, value)| (name, value.as_str())));
         }
         let limits = child::Limits {
             timeout: self.timeout,
