@@ -125,6 +125,13 @@ pub(crate) fn read(path: &Path, kind: FileKind) -> Result<Profiles, Error> {
         return Err(too_large());
     }
     let file = File::open(path).map_err(unreadable)?;
+    // Replaced by a device since? (A FIFO put there since would have
+    // blocked `open`: a race this check cannot close without `O_NONBLOCK`.)
+    if !file.metadata().map_err(unreadable)?.is_file() {
+        return Err(Error::ProfileFileNotAFile {
+            path: path.to_path_buf(),
+        });
+    }
     // The size read is what `metadata` said, unless it changed meanwhile;
     // one byte more than the limit tells "too large" from "just fits".
     let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(metadata.len() as usize + 1));
