@@ -3,7 +3,9 @@
 #
 # Builds every target in fuzz/ with cargo-fuzz on the stable toolchain
 # (RUSTC_BOOTSTRAP=1) and runs each for FUZZ_SECONDS (default 30), starting
-# from fuzz/seeds/<target> and whatever fuzz/corpus/<target> holds.
+# from fuzz/seeds/<target> and whatever fuzz/corpus/<target> holds. The
+# targets are those `cargo fuzz list` names: sign, presign, verify,
+# parse_authorization, profile_file, credential_process_json.
 #
 # Exit status:
 #   0  no crash, or fuzzing skipped: cargo-fuzz missing and not installable

@@ -191,6 +191,20 @@ pub enum Error {
         /// The `std::io::Error` (also returned by `source()`).
         source: Cause,
     },
+    /// A shared config or credentials file is not a regular file (a
+    /// directory, a FIFO, a device such as `/dev/zero`): it is not read.
+    ProfileFileNotAFile {
+        /// The path.
+        path: PathBuf,
+    },
+    /// A shared config or credentials file is larger than 1 MiB: it is
+    /// not read.
+    ProfileFileTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The largest size read, in bytes.
+        limit: u64,
+    },
     /// A line of a shared config or credentials file cannot be parsed.
     ProfileFileSyntax {
         /// The file.
@@ -268,6 +282,24 @@ pub enum Error {
         program: String,
         /// What is wrong with the output.
         problem: String,
+    },
+    /// The `credential_process` program ran longer than its timeout
+    /// ([`ProcessProvider::timeout`](crate::ProcessProvider::timeout)) and
+    /// was killed.
+    CredentialProcessTimedOut {
+        /// The program (its arguments are not shown).
+        program: String,
+        /// How long it was allowed to run.
+        timeout: Duration,
+    },
+    /// The `credential_process` program printed more than
+    /// [`ProcessProvider::MAX_OUTPUT`](crate::ProcessProvider::MAX_OUTPUT)
+    /// bytes on standard output and was killed.
+    CredentialProcessOutputTooLarge {
+        /// The program (its arguments are not shown).
+        program: String,
+        /// The most it may print, in bytes.
+        limit: usize,
     },
     /// A credentials source returned credentials that had already expired.
     CredentialsExpired {
@@ -539,6 +571,18 @@ impl fmt::Display for Error {
                  AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE elsewhere",
                 path.display()
             ),
+            Error::ProfileFileNotAFile { path } => write!(
+                f,
+                "{} is not a regular file, so it is not read: replace it with a file, \
+                 or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at one",
+                path.display()
+            ),
+            Error::ProfileFileTooLarge { path, limit } => write!(
+                f,
+                "{} is larger than {limit} bytes, so it is not read: is it the right \
+                 file? Point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at another",
+                path.display()
+            ),
             Error::ProfileFileSyntax {
                 path,
                 line,
@@ -619,6 +663,19 @@ impl fmt::Display for Error {
                 "credential_process `{program}` printed no valid credentials ({problem}): \
                  it must print JSON with Version 1, AccessKeyId, SecretAccessKey and \
                  optionally SessionToken and Expiration (RFC 3339)"
+            ),
+            Error::CredentialProcessTimedOut { program, timeout } => write!(
+                f,
+                "credential_process `{program}` did not finish within {} s and was \
+                 killed: run it by hand to see where it waits (a prompt, the network), \
+                 or allow it longer with ProcessProvider::timeout",
+                timeout.as_secs_f64()
+            ),
+            Error::CredentialProcessOutputTooLarge { program, limit } => write!(
+                f,
+                "credential_process `{program}` printed more than {limit} bytes and was \
+                 killed: it must print only the credentials' JSON on standard output \
+                 (logs go to standard error)"
             ),
             Error::CredentialsExpired { .. } => f.write_str(
                 "the credentials source returned credentials that have already expired: \
@@ -756,6 +813,21 @@ mod tests {
                 ],
             ),
             (
+                Error::ProfileFileNotAFile { path: path.clone() },
+                &[
+                    "/home/me/.aws/config",
+                    "not a regular file",
+                    "AWS_CONFIG_FILE",
+                ],
+            ),
+            (
+                Error::ProfileFileTooLarge {
+                    path: path.clone(),
+                    limit: 1_048_576,
+                },
+                &["/home/me/.aws/config", "larger than 1048576 bytes"],
+            ),
+            (
                 Error::ProfileFileSyntax {
                     path: path.clone(),
                     line: 7,
@@ -820,6 +892,25 @@ mod tests {
                     problem: "`Version` is missing".into(),
                 },
                 &["`/opt/creds`", "`Version` is missing", "RFC 3339"],
+            ),
+            (
+                Error::CredentialProcessTimedOut {
+                    program: "/opt/creds".into(),
+                    timeout: Duration::from_millis(1500),
+                },
+                &[
+                    "`/opt/creds`",
+                    "within 1.5 s",
+                    "killed",
+                    "ProcessProvider::timeout",
+                ],
+            ),
+            (
+                Error::CredentialProcessOutputTooLarge {
+                    program: "/opt/creds".into(),
+                    limit: 65536,
+                },
+                &["`/opt/creds`", "more than 65536 bytes", "standard error"],
             ),
             (
                 Error::CredentialsExpired {

@@ -254,6 +254,9 @@ mod sigv4a;
 #[cfg(any(feature = "tower", feature = "reqwest"))]
 mod integration;
 
+#[doc(hidden)]
+pub mod internal;
+
 pub use api_gateway::{ApiGatewaySigner, API_GATEWAY_UNSIGNED_HEADERS, EXECUTE_API};
 pub use credentials::Credentials;
 #[cfg(feature = "network-credentials")]

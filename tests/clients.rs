@@ -221,9 +221,11 @@ impl Rotation {
         }
     }
 
-    /// Moves the provider's clock to within the refresh margin of the first
-    /// credentials' expiry: the next signature gets the rotated ones.
+    /// Moves the provider's clock to the first credentials' expiry: the
+    /// next signature waits for the rotated ones. (Within the refresh
+    /// margin, it would still get the first ones while a refresh runs in
+    /// the background.)
     fn advance(&self) {
-        self.offset_secs.store(3600 - 60, Ordering::SeqCst);
+        self.offset_secs.store(3600, Ordering::SeqCst);
     }
 }

@@ -7,6 +7,8 @@
 //! [`check_round_trip`] asserts that a [`Verifier`] configured like the
 //! signer accepts the request.
 
+pub mod parsers;
+
 use std::fmt::Debug;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

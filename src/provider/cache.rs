@@ -1,8 +1,10 @@
-//! [`CachingProvider`]: keeps a provider's credentials until shortly before
-//! they expire.
+//! [`CachingProvider`]: keeps a provider's credentials, and refreshes them
+//! in the background shortly before they expire.
 
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError, RwLock, TryLockError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::thread;
 use std::time::{Duration, SystemTime};
 
 use super::ProvideCredentials;
@@ -17,24 +19,44 @@ use crate::{Credentials, Error};
 /// ```
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 
-/// Wraps a provider and hands out the credentials it returned until
-/// [`refresh_margin`](Self::refresh_margin) before their
-/// [`expiry`](Credentials::expiry); credentials without an expiry are kept
-/// for good.
+/// How long a cache whose background refresh failed waits before trying
+/// again, while the credentials it holds still work.
+const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(10);
+
+/// Wraps a provider and hands out the credentials it returned, fetching new
+/// ones ahead of their [`expiry`](Credentials::expiry) without making
+/// signers wait; credentials without an expiry are kept for good.
 ///
 /// Safe to share between threads, and cheap to clone (clones share the
 /// cache):
-/// - reading a fresh cache takes a shared lock only, so signers never wait
-///   on each other;
-/// - one refresh at a time: the first caller to find the cache stale asks
-///   the provider, while callers that come meanwhile keep using the cached
-///   credentials if they have not yet expired (and wait for the refresh
-///   only if they have);
-/// - a failed refresh returns the provider's error and keeps nothing; the
-///   next call tries again;
+/// - reading the cache takes a shared lock only, so signers never wait on
+///   each other;
+/// - from [`refresh_margin`](Self::refresh_margin) before the expiry, the
+///   first caller to notice starts **one** refresh on a thread of its own
+///   and returns the cached credentials at once, as do all callers while
+///   the refresh runs: a signer never waits on a provider while it holds
+///   credentials that still work;
+/// - a background refresh that fails keeps the cached credentials in use
+///   (they still work) and is tried again 10 seconds later;
+/// - a caller waits on the provider only when nothing valid is cached: the
+///   first call, or after the credentials expired (every refresh having
+///   failed). Then one caller asks the provider and the others wait for
+///   its answer; an error is returned to the caller (nothing is kept) and
+///   the next call tries again;
 /// - credentials that the provider returns already expired are an
 ///   [`Error::CredentialsExpired`]; ones that expire within the margin are
 ///   used until they expire.
+///
+/// # In async code
+///
+/// [`provide_credentials`](ProvideCredentials::provide_credentials) (and so
+/// `sign`) blocks only on the first load, and after the credentials expired.
+/// Do the first load where blocking is fine: at startup, before the runtime
+/// starts, or with `tokio::task::spawn_blocking` (for example
+/// `spawn_blocking(|| Signer::from_env("s3")).await?`, since
+/// [`Signer::from_env`](crate::Signer::from_env) loads the credentials when
+/// it is built). After that, signing inside async code returns at once with
+/// the cached credentials while a refresh runs on its own thread.
 ///
 /// ```
 /// use std::sync::atomic::{AtomicU64, Ordering};
@@ -58,10 +80,15 @@ pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 ///     .refresh_margin(Duration::from_secs(300))
 ///     .clock(move || UNIX_EPOCH + Duration::from_secs(clock.load(Ordering::SeqCst)));
 ///
-/// assert_eq!(cache.provide_credentials()?.access_key_id(), "ASIA0");
+/// assert_eq!(cache.provide_credentials()?.access_key_id(), "ASIA0"); // first load: waits
 /// now.store(3000, Ordering::SeqCst); // still fresh
 /// assert_eq!(cache.provide_credentials()?.access_key_id(), "ASIA0");
-/// now.store(3301, Ordering::SeqCst); // less than 300 s before expiry: refresh
+/// now.store(3301, Ordering::SeqCst); // less than 300 s before expiry
+/// // Still valid: returned at once, while a refresh runs in the background.
+/// assert_eq!(cache.provide_credentials()?.access_key_id(), "ASIA0");
+/// while cache.provide_credentials()?.access_key_id() == "ASIA0" {
+///     std::thread::sleep(Duration::from_millis(1));
+/// }
 /// assert_eq!(cache.provide_credentials()?.access_key_id(), "ASIA1");
 /// assert_eq!(calls.load(Ordering::SeqCst), 2);
 /// # Ok::<(), http_sigv4::Error>(())
@@ -77,19 +104,43 @@ pub struct CachingProvider {
 #[derive(Default)]
 struct State {
     current: RwLock<Option<Cached>>,
-    /// Held by the one caller that is asking the provider.
-    refreshing: Mutex<()>,
+    /// Held by whoever is asking the provider: the background refresh, or
+    /// a caller that has nothing valid to use.
+    loading: Mutex<()>,
+    /// A background refresh was started and has not finished.
+    refreshing: AtomicBool,
 }
 
 struct Cached {
     credentials: Credentials,
-    /// When to ask the provider again; `None`: never.
+    /// When to ask the provider again; `None`: never. Never after the
+    /// credentials' expiry.
     refresh_at: Option<SystemTime>,
+}
+
+/// What the cache holds, at some time.
+enum Lookup {
+    /// Credentials to use, not yet due for a refresh.
+    Fresh(Credentials),
+    /// Credentials to use, due for a refresh.
+    Stale(Credentials),
+    /// Nothing, or expired credentials.
+    Unusable,
+}
+
+/// Clears the `refreshing` flag when the background refresh ends, even by a
+/// panic in the provider.
+struct ClearOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for ClearOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
 }
 
 impl CachingProvider {
     /// Caches what `provider` returns, with [`DEFAULT_REFRESH_MARGIN`] and
-    /// the system clock.
+    /// the system clock. Nothing is fetched until the first call.
     ///
     /// ```
     /// use http_sigv4::{CachingProvider, EnvProvider};
@@ -107,8 +158,8 @@ impl CachingProvider {
 
     /// How long before expiry to fetch new credentials (default
     /// [`DEFAULT_REFRESH_MARGIN`]). Make it at least as long as a request
-    /// takes to reach AWS, and as long as the presigned URLs you make must
-    /// stay valid.
+    /// takes to reach AWS plus a refresh takes, and as long as the
+    /// presigned URLs you make must stay valid.
     ///
     /// ```
     /// use std::time::Duration;
@@ -136,54 +187,25 @@ impl CachingProvider {
         self
     }
 
-    /// The cached credentials if `keep` accepts them.
-    fn cached(&self, keep: impl FnOnce(&Cached) -> bool) -> Option<Credentials> {
+    fn lookup(&self, now: SystemTime) -> Lookup {
         let guard = self
             .state
             .current
             .read()
             .unwrap_or_else(PoisonError::into_inner);
-        guard
-            .as_ref()
-            .filter(|cached| keep(cached))
-            .map(|cached| cached.credentials.clone())
-    }
-
-    fn fresh(&self, now: SystemTime) -> Option<Credentials> {
-        self.cached(|c| c.refresh_at.is_none_or(|at| now < at))
-    }
-
-    fn unexpired(&self, now: SystemTime) -> Option<Credentials> {
-        self.cached(|c| c.credentials.expiry().is_none_or(|at| now < at))
-    }
-}
-
-impl ProvideCredentials for CachingProvider {
-    fn provide_credentials(&self) -> Result<Credentials, Error> {
-        let now = (self.clock)();
-        if let Some(credentials) = self.fresh(now) {
-            return Ok(credentials);
-        }
-        let _refreshing = match self.state.refreshing.try_lock() {
-            Ok(guard) => guard,
-            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
-            Err(TryLockError::WouldBlock) => {
-                // Another caller is refreshing: use what is cached while it
-                // still works, else wait for the refresh.
-                if let Some(credentials) = self.unexpired(now) {
-                    return Ok(credentials);
-                }
-                self.state
-                    .refreshing
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
+        match guard.as_ref() {
+            Some(cached) if cached.refresh_at.is_none_or(|at| now < at) => {
+                Lookup::Fresh(cached.credentials.clone())
             }
-        };
-        // Refreshed while this caller waited?
-        let now = (self.clock)();
-        if let Some(credentials) = self.fresh(now) {
-            return Ok(credentials);
+            Some(cached) if cached.credentials.expiry().is_none_or(|at| now < at) => {
+                Lookup::Stale(cached.credentials.clone())
+            }
+            _ => Lookup::Unusable,
         }
+    }
+
+    /// Asks the provider and caches its answer; the caller holds `loading`.
+    fn load(&self, now: SystemTime) -> Result<Credentials, Error> {
         let credentials = self.provider.provide_credentials()?;
         let refresh_at = match credentials.expiry() {
             None => None,
@@ -207,6 +229,87 @@ impl ProvideCredentials for CachingProvider {
             refresh_at,
         });
         Ok(credentials)
+    }
+
+    /// Starts a refresh on a thread of its own, unless one is running.
+    fn refresh_in_background(&self) {
+        if self.state.refreshing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let cache = self.clone();
+        let spawned = thread::Builder::new()
+            .name("http-sigv4-credentials-refresh".into())
+            .spawn(move || cache.refresh());
+        if spawned.is_err() {
+            // No thread to be had: the next caller tries again.
+            self.state.refreshing.store(false, Ordering::Release);
+        }
+    }
+
+    /// The background refresh.
+    fn refresh(&self) {
+        let _running = ClearOnDrop(&self.state.refreshing);
+        let _loading = self
+            .state
+            .loading
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let now = (self.clock)();
+        if let Lookup::Fresh(_) = self.lookup(now) {
+            return; // a caller loaded new credentials meanwhile
+        }
+        if self.load(now).is_err() {
+            // Keep using what is cached while it works; try again later.
+            let mut current = self
+                .state
+                .current
+                .write()
+                .unwrap_or_else(PoisonError::into_inner);
+            if let Some(cached) = current.as_mut() {
+                let retry = now + RETRY_AFTER_FAILURE;
+                cached.refresh_at = Some(match cached.credentials.expiry() {
+                    Some(expiry) => retry.min(expiry),
+                    None => retry,
+                });
+            }
+        }
+    }
+
+    /// Waits until no background refresh runs (tests).
+    #[cfg(test)]
+    fn settle(&self) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while self.state.refreshing.load(Ordering::Acquire) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the refresh never ended"
+            );
+            thread::sleep(Duration::from_millis(1));
+        }
+    }
+}
+
+impl ProvideCredentials for CachingProvider {
+    fn provide_credentials(&self) -> Result<Credentials, Error> {
+        match self.lookup((self.clock)()) {
+            Lookup::Fresh(credentials) => return Ok(credentials),
+            Lookup::Stale(credentials) => {
+                self.refresh_in_background();
+                return Ok(credentials);
+            }
+            Lookup::Unusable => {}
+        }
+        // Nothing valid: wait for whoever is asking the provider, or ask it.
+        let _loading = self
+            .state
+            .loading
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let now = (self.clock)();
+        match self.lookup(now) {
+            Lookup::Fresh(credentials) | Lookup::Stale(credentials) => Ok(credentials),
+            Lookup::Unusable => self.load(now),
+        }
     }
 }
 

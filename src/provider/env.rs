@@ -6,6 +6,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use zeroize::Zeroizing;
+
 use super::ProvideCredentials;
 use crate::{Credentials, Error};
 
@@ -38,8 +40,9 @@ pub(crate) const AWS_SECURITY_TOKEN: &str = "AWS_SECURITY_TOKEN";
 /// ```
 #[derive(Clone, Default)]
 pub struct Env {
-    /// `None`: the process's environment.
-    vars: Option<Arc<HashMap<String, String>>>,
+    /// `None`: the process's environment. Values are zeroed when the last
+    /// clone is dropped (they may be secret keys).
+    vars: Option<Arc<HashMap<String, Zeroizing<String>>>>,
 }
 
 impl Env {
@@ -71,7 +74,7 @@ impl Env {
     {
         let vars = vars
             .into_iter()
-            .map(|(k, v)| (k.into(), v.into()))
+            .map(|(k, v)| (k.into(), Zeroizing::new(v.into())))
             .collect();
         Env {
             vars: Some(Arc::new(vars)),
@@ -86,14 +89,14 @@ impl Env {
     /// ```
     pub fn get(&self, name: &str) -> Option<String> {
         let value = match &self.vars {
-            Some(vars) => vars.get(name).cloned(),
+            Some(vars) => vars.get(name).map(|v| v.to_string()),
             None => std::env::var_os(name).and_then(|v| v.into_string().ok()),
         };
         value.filter(|v| !v.is_empty())
     }
 
     /// The fixed set of variables, or `None` for the process's environment.
-    pub(crate) fn fixed_vars(&self) -> Option<&HashMap<String, String>> {
+    pub(crate) fn fixed_vars(&self) -> Option<&HashMap<String, Zeroizing<String>>> {
         self.vars.as_deref()
     }
 

@@ -191,7 +191,9 @@ impl Parser<'_> {
 
     fn string(&mut self) -> Result<Zeroizing<String>, Invalid> {
         self.expect(b'"')?;
-        let mut bytes = Zeroizing::new(Vec::new());
+        // Room for the whole string up front: growing the buffer would
+        // leave copies of a secret's first bytes in freed memory.
+        let mut bytes = Zeroizing::new(Vec::with_capacity(self.raw_string_len()));
         loop {
             let b = self.peek().ok_or(self.invalid())?;
             match b {
@@ -225,8 +227,30 @@ impl Parser<'_> {
                 }
             }
         }
-        let text = std::str::from_utf8(&bytes).map_err(|_| self.invalid())?;
-        Ok(Zeroizing::new(text.to_owned()))
+        // Moved, not copied, into the string; zeroed if it is not UTF-8.
+        match String::from_utf8(std::mem::take(&mut *bytes)) {
+            Ok(text) => Ok(Zeroizing::new(text)),
+            Err(e) => {
+                drop(Zeroizing::new(e.into_bytes()));
+                Err(self.invalid())
+            }
+        }
+    }
+
+    /// How many bytes of the text the string starting here (after its
+    /// opening quote) spans, its escapes undecoded: at least what it
+    /// decodes to.
+    fn raw_string_len(&self) -> usize {
+        let rest = &self.text[self.pos..];
+        let mut i = 0;
+        while i < rest.len() {
+            match rest[i] {
+                b'"' => return i,
+                b'\\' => i += 2,
+                _ => i += 1,
+            }
+        }
+        rest.len()
     }
 
     /// After `\u`: four hex digits, or a surrogate pair of two escapes.
@@ -268,6 +292,19 @@ mod tests {
 
     fn string(s: &str) -> Value {
         Value::String(Zeroizing::new(s.to_owned()))
+    }
+
+    #[test]
+    fn a_string_is_decoded_into_one_buffer_sized_up_front() {
+        // Raw, the value spans 26 bytes; decoded, 22. A buffer grown as
+        // bytes arrive would end with another capacity (32), and would
+        // have left copies of the first bytes in freed memory.
+        let m = parse_object(br#"{"k": "wJalrXUtnFEMI\u00e9K7MDENG"}"#).unwrap();
+        let Value::String(s) = &m["k"] else {
+            panic!("{m:?}")
+        };
+        assert_eq!(s.as_str(), "wJalrXUtnFEMI\u{e9}K7MDENG");
+        assert_eq!(s.capacity(), 26);
     }
 
     #[test]

@@ -26,9 +26,9 @@ mod env;
 #[cfg(feature = "network-credentials")]
 mod imds;
 mod json;
-mod process;
+pub(crate) mod process;
 mod profile;
-mod profile_file;
+pub(crate) mod profile_file;
 #[cfg(feature = "network-credentials")]
 mod transport;
 

@@ -11,11 +11,11 @@
 //! `SessionToken` and `Expiration` are optional; without `Expiration` the
 //! credentials never expire.
 
-use std::fmt;
-use std::process::{Command, Stdio};
-use std::time::SystemTime;
+mod child;
 
-use zeroize::Zeroizing;
+use std::fmt;
+use std::process::Command;
+use std::time::{Duration, SystemTime};
 
 use super::json::{self, Value};
 use super::{Env, ProvideCredentials};
@@ -24,6 +24,10 @@ use crate::{Cause, Credentials, Error};
 
 /// How much of a failed command's standard error goes into the error.
 const MAX_STDERR: usize = 1024;
+
+/// How much of its standard error is read into memory (the rest is read
+/// and dropped).
+const STDERR_READ: usize = 16 * 1024;
 
 /// Runs a command and reads the credentials it prints as JSON.
 ///
@@ -37,8 +41,27 @@ const MAX_STDERR: usize = 1024;
 ///
 /// Errors name the program (never its arguments) and carry its exit status
 /// and standard error; its standard output, which holds secrets, is never
-/// shown. Credentials whose `Expiration` has passed are an
-/// [`Error::CredentialsExpired`].
+/// shown, and is zeroed once parsed. Credentials whose `Expiration` has
+/// passed are an [`Error::CredentialsExpired`].
+///
+/// Bounds, so that a stuck or runaway program cannot hang or exhaust the
+/// caller:
+/// - a [`timeout`](Self::timeout) ([`DEFAULT_TIMEOUT`](Self::DEFAULT_TIMEOUT),
+///   60 s), after which the process is killed:
+///   [`Error::CredentialProcessTimedOut`];
+/// - at most [`MAX_OUTPUT`](Self::MAX_OUTPUT) (64 KiB) on standard output,
+///   beyond which it is killed: [`Error::CredentialProcessOutputTooLarge`];
+///   of its standard error the first 16 KiB are kept (and 1 KiB of them
+///   shown in an error), the rest is read and dropped. Both are read at
+///   the same time, so a program that writes much on one cannot stall.
+///
+/// On unix the process runs in a process group of its own, and a timeout
+/// kills the whole group (with the `kill` utility: the standard library
+/// signals only the child, and this crate uses no `unsafe`), so helpers it
+/// started do not outlive it. Being outside the terminal's foreground
+/// group, it cannot read a prompt's answer from the terminal: a helper
+/// that asks for an MFA code must use a prompt of its own (a dialog) or be
+/// run beforehand.
 ///
 /// ```
 /// # #[cfg(unix)] {
@@ -56,9 +79,28 @@ const MAX_STDERR: usize = 1024;
 pub struct ProcessProvider {
     command: String,
     env: Env,
+    timeout: Duration,
 }
 
 impl ProcessProvider {
+    /// How long the command may run by default: 60 seconds, as long as a
+    /// person may need to answer a prompt of the helper (an MFA code, a
+    /// browser sign-in).
+    ///
+    /// ```
+    /// use http_sigv4::ProcessProvider;
+    /// assert_eq!(ProcessProvider::DEFAULT_TIMEOUT, std::time::Duration::from_secs(60));
+    /// ```
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+    /// The most the command may print on standard output: 64 KiB, far more
+    /// than the JSON of any credentials.
+    ///
+    /// ```
+    /// assert_eq!(http_sigv4::ProcessProvider::MAX_OUTPUT, 65_536);
+    /// ```
+    pub const MAX_OUTPUT: usize = 64 * 1024;
+
     /// A provider that runs `command` (e.g. `/usr/local/bin/vault-aws
     /// --role deploy`). The command is checked when it runs.
     ///
@@ -71,7 +113,29 @@ impl ProcessProvider {
         ProcessProvider {
             command: command.into(),
             env: Env::process(),
+            timeout: Self::DEFAULT_TIMEOUT,
         }
+    }
+
+    /// How long the command may run before it is killed (default
+    /// [`DEFAULT_TIMEOUT`](Self::DEFAULT_TIMEOUT)); then the call returns
+    /// [`Error::CredentialProcessTimedOut`].
+    ///
+    /// ```
+    /// # #[cfg(unix)] {
+    /// use std::time::Duration;
+    /// use http_sigv4::{Error, ProcessProvider, ProvideCredentials};
+    ///
+    /// let provider = ProcessProvider::new("/bin/sleep 10").timeout(Duration::from_millis(100));
+    /// assert!(matches!(
+    ///     provider.provide_credentials(),
+    ///     Err(Error::CredentialProcessTimedOut { .. })
+    /// ));
+    /// # }
+    /// ```
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
     }
 
     /// Runs the command with exactly the variables of `env` (by default it
@@ -96,22 +160,36 @@ impl ProcessProvider {
         let words = split_command(&self.command)?;
         let program = words[0].clone();
         let mut command = Command::new(&program);
-        command
-            .args(&words[1..])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        command.args(&words[1..]);
         if let Some(vars) = self.env.fixed_vars() {
-            command.env_clear().envs(vars);
+            command
+                .env_clear()
+                .envs(vars.iter().map(|(name, value)| (name, value.as_str())));
         }
-        let output = command
-            .output()
-            .map_err(|e| Error::CredentialProcessNotStarted {
+        let limits = child::Limits {
+            timeout: self.timeout,
+            max_stdout: Self::MAX_OUTPUT,
+            max_stderr: STDERR_READ,
+        };
+        let output = child::run(&mut command, limits).map_err(|failure| match failure {
+            child::Failure::NotStarted(e) => Error::CredentialProcessNotStarted {
                 program: program.clone(),
                 kind: e.kind(),
                 source: Cause::new(e),
-            })?;
-        let stdout = Zeroizing::new(output.stdout);
+            },
+            child::Failure::TimedOut => Error::CredentialProcessTimedOut {
+                program: program.clone(),
+                timeout: self.timeout,
+            },
+            child::Failure::StdoutTooLarge => Error::CredentialProcessOutputTooLarge {
+                program: program.clone(),
+                limit: Self::MAX_OUTPUT,
+            },
+            child::Failure::Read(e) => Error::CredentialProcessOutput {
+                program: program.clone(),
+                problem: format!("its output could not be read: {}", e.kind()),
+            },
+        })?;
         if !output.status.success() {
             return Err(Error::CredentialProcessFailed {
                 program,
@@ -119,6 +197,7 @@ impl ProcessProvider {
                 stderr: clip(String::from_utf8_lossy(&output.stderr).trim()),
             });
         }
+        let stdout = output.stdout;
         parse_output(&stdout, now).map_err(|problem| match problem {
             Problem::Expired(expired_at) => Error::CredentialsExpired { expired_at },
             Problem::Output(problem) => Error::CredentialProcessOutput { program, problem },
@@ -141,6 +220,7 @@ impl fmt::Debug for ProcessProvider {
         f.debug_struct("ProcessProvider")
             .field("program", &program)
             .field("env", &self.env)
+            .field("timeout", &self.timeout)
             .finish_non_exhaustive()
     }
 }

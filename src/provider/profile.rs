@@ -1,14 +1,12 @@
 //! [`ProfileProvider`]: credentials (and the region) of a profile in the
 //! shared `~/.aws/credentials` and `~/.aws/config` files.
 
-use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
 
 use super::process::ProcessProvider;
 use super::profile_file::{self, FileKind, Profiles, Section};
 use super::{Env, ProvideCredentials};
-use crate::{Cause, Credentials, Error};
+use crate::{Credentials, Error};
 
 const AWS_PROFILE: &str = "AWS_PROFILE";
 const AWS_CONFIG_FILE: &str = "AWS_CONFIG_FILE";
@@ -230,9 +228,9 @@ impl SharedFiles {
         let credentials_path = locate(env, AWS_SHARED_CREDENTIALS_FILE, "credentials")?;
         let config_path = locate(env, AWS_CONFIG_FILE, "config")?;
         Ok(SharedFiles {
-            credentials: read(&credentials_path, FileKind::Credentials)?,
+            credentials: profile_file::read(&credentials_path, FileKind::Credentials)?,
             credentials_path,
-            config: read(&config_path, FileKind::Config)?,
+            config: profile_file::read(&config_path, FileKind::Config)?,
             config_path,
         })
     }
@@ -325,30 +323,6 @@ fn locate(env: &Env, variable: &str, file_name: &str) -> Result<PathBuf, Error> 
         },
         None => Ok(home()?.join(".aws").join(file_name)),
     }
-}
-
-/// Parses the file at `path`; a missing file has no profiles.
-fn read(path: &Path, kind: FileKind) -> Result<Profiles, Error> {
-    let bytes = match fs::read(path) {
-        Ok(bytes) => zeroize::Zeroizing::new(bytes),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Profiles::new()),
-        Err(e) => {
-            return Err(Error::ProfileFileUnreadable {
-                path: path.to_path_buf(),
-                kind: e.kind(),
-                source: Cause::new(e),
-            })
-        }
-    };
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        let valid = &bytes[..e.valid_up_to()];
-        Error::ProfileFileSyntax {
-            path: path.to_path_buf(),
-            line: 1 + valid.iter().filter(|&&b| b == b'\n').count(),
-            problem: "the line is not UTF-8 text",
-        }
-    })?;
-    profile_file::parse(text, path, kind)
 }
 
 #[cfg(test)]

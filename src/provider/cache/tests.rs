@@ -1,7 +1,7 @@
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{mpsc, Barrier};
 use std::thread;
-use std::time::UNIX_EPOCH;
+use std::time::{Instant, UNIX_EPOCH};
 
 use super::*;
 
@@ -90,6 +90,12 @@ fn refreshes_a_margin_before_expiry() {
     clock.set(3299);
     assert_eq!(key_id(&cache), "ASIA0");
     clock.set(3300); // exactly the margin before expiry
+    assert_eq!(
+        key_id(&cache),
+        "ASIA0",
+        "still valid: served during the refresh"
+    );
+    cache.settle();
     assert_eq!(key_id(&cache), "ASIA1");
     clock.set(6899);
     assert_eq!(key_id(&cache), "ASIA1");
@@ -201,12 +207,13 @@ fn readers_do_not_wait_for_a_refresh_while_the_cached_credentials_work() {
     let (release, released) = mpsc::channel::<()>();
     let released = Arc::new(Mutex::new(released));
     let (entered, in_refresh) = mpsc::channel::<()>();
+    let entered = Mutex::new(entered);
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = calls.clone();
     let provider = move || {
         let n = counter.fetch_add(1, Ordering::SeqCst);
         if n == 1 {
-            entered.send(()).unwrap();
+            entered.lock().unwrap().send(()).unwrap();
             released.lock().unwrap().recv().unwrap();
         }
         Ok(Credentials::new(format!("ASIA{n}"), "S", None::<String>).with_expiry(at(1000)))
@@ -219,12 +226,12 @@ fn readers_do_not_wait_for_a_refresh_while_the_cached_credentials_work() {
     assert_eq!(key_id(&cache), "ASIA0");
 
     clock.set(800); // stale (within the margin) but not expired
-    let refresher = {
-        let cache = cache.clone();
-        thread::spawn(move || key_id(&cache))
-    };
-    in_refresh.recv().unwrap();
-    // A refresh is running and blocked: this caller must not wait for it.
+                    // The caller that notices starts the refresh and does not wait for it.
+    assert_eq!(key_id(&cache), "ASIA0");
+    in_refresh
+        .recv_timeout(Duration::from_secs(10))
+        .expect("no refresh started");
+    // The refresh is running and blocked: readers must not wait for it.
     let (done, got) = mpsc::channel();
     let reader = {
         let cache = cache.clone();
@@ -235,11 +242,134 @@ fn readers_do_not_wait_for_a_refresh_while_the_cached_credentials_work() {
         Ok("ASIA0"),
         "the reader blocked on the refresh"
     );
+    assert_eq!(key_id(&cache), "ASIA0");
     release.send(()).unwrap();
-    assert_eq!(refresher.join().unwrap(), "ASIA1");
     reader.join().unwrap();
+    cache.settle();
     assert_eq!(key_id(&cache), "ASIA1");
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "one refresh");
+}
+
+/// Credentials `ASIA<n>` expiring at 1000 s; calls after the first sleep
+/// `refresh_takes`, then return `refresh` (or fail when it is `None`).
+fn slow_refresh(
+    calls: &Arc<AtomicUsize>,
+    refresh_takes: Duration,
+    refresh: Option<u64>,
+) -> impl Fn() -> Result<Credentials, Error> + Send + Sync + 'static {
+    let counter = calls.clone();
+    move || {
+        let n = counter.fetch_add(1, Ordering::SeqCst);
+        if n == 0 {
+            return Ok(Credentials::new("ASIA0", "S", None::<String>).with_expiry(at(1000)));
+        }
+        thread::sleep(refresh_takes);
+        match refresh {
+            Some(expiry) => {
+                Ok(Credentials::new(format!("ASIA{n}"), "S", None::<String>)
+                    .with_expiry(at(expiry)))
+            }
+            None => Err(Error::CredentialsUnavailable {
+                reason: "the source is down".into(),
+            }),
+        }
+    }
+}
+
+#[test]
+fn four_readers_return_at_once_while_a_slow_refresh_runs() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let clock = Clock::default();
+    let now = clock.clone();
+    let cache = CachingProvider::new(slow_refresh(&calls, Duration::from_secs(2), Some(5000)))
+        .clock(move || now.now());
+    assert_eq!(key_id(&cache), "ASIA0");
+    clock.set(800); // within the 300 s margin of 1000
+    let started = Instant::now();
+    let barrier = Arc::new(Barrier::new(4));
+    let readers: Vec<_> = (0..4)
+        .map(|_| {
+            let cache = cache.clone();
+            let barrier = barrier.clone();
+            thread::spawn(move || {
+                barrier.wait();
+                let mut slowest = Duration::ZERO;
+                for _ in 0..10 {
+                    let asked = Instant::now();
+                    assert_eq!(key_id(&cache), "ASIA0");
+                    slowest = slowest.max(asked.elapsed());
+                    thread::sleep(Duration::from_millis(20));
+                }
+                slowest
+            })
+        })
+        .collect();
+    for reader in readers {
+        let slowest = reader.join().unwrap();
+        assert!(
+            slowest < Duration::from_millis(250),
+            "a reader waited {slowest:?} for a 2 s refresh"
+        );
+    }
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "the readers were held up by the refresh"
+    );
+    cache.settle();
+    assert!(started.elapsed() >= Duration::from_secs(2));
+    assert_eq!(key_id(&cache), "ASIA1");
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "exactly one refresh");
+}
+
+#[test]
+fn a_failed_background_refresh_keeps_the_credentials_and_tries_again_later() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let clock = Clock::default();
+    let now = clock.clone();
+    let cache =
+        CachingProvider::new(slow_refresh(&calls, Duration::ZERO, None)).clock(move || now.now());
+    assert_eq!(key_id(&cache), "ASIA0");
+    clock.set(800);
+    assert_eq!(key_id(&cache), "ASIA0");
+    cache.settle();
     assert_eq!(calls.load(Ordering::SeqCst), 2);
+    // Still valid: served, and no new attempt for RETRY_AFTER_FAILURE.
+    clock.set(800 + RETRY_AFTER_FAILURE.as_secs() - 1);
+    assert_eq!(key_id(&cache), "ASIA0");
+    cache.settle();
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    clock.set(800 + RETRY_AFTER_FAILURE.as_secs());
+    assert_eq!(key_id(&cache), "ASIA0");
+    cache.settle();
+    assert_eq!(calls.load(Ordering::SeqCst), 3, "tried again");
+    // Expired, and the source still fails: its error, to every caller.
+    clock.set(1000);
+    assert_eq!(
+        cache.provide_credentials().err(),
+        Some(Error::CredentialsUnavailable {
+            reason: "the source is down".into()
+        })
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 4);
+}
+
+#[test]
+fn a_retry_never_waits_past_the_expiry() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let clock = Clock::default();
+    let now = clock.clone();
+    let cache =
+        CachingProvider::new(slow_refresh(&calls, Duration::ZERO, None)).clock(move || now.now());
+    assert_eq!(key_id(&cache), "ASIA0");
+    clock.set(995); // the retry would come at 1005, after the expiry
+    assert_eq!(key_id(&cache), "ASIA0");
+    cache.settle();
+    clock.set(1000);
+    assert!(matches!(
+        cache.provide_credentials(),
+        Err(Error::CredentialsUnavailable { .. })
+    ));
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
 }
 
 #[test]

@@ -284,4 +284,154 @@ echo ' "Expiration": "2999-01-01T00:00:00Z"}'
         assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
         assert_eq!(source.to_string(), io.to_string());
     }
+    /// The script `body` with the given timeout, and how long it took.
+    fn timed(
+        dir: &tempfile::TempDir,
+        body: &str,
+        timeout: Duration,
+    ) -> (Result<Credentials, Error>, Duration) {
+        let p = script(dir, body).timeout(timeout);
+        let started = std::time::Instant::now();
+        let result = p.provide_credentials();
+        (result, started.elapsed())
+    }
+
+    const VALID: &str = r#"echo '{"Version":1,"AccessKeyId":"ASIAOK","SecretAccessKey":"S"}'"#;
+
+    #[test]
+    fn a_process_that_hangs_is_killed_at_the_timeout() {
+        let dir = tempfile::tempdir().unwrap();
+        let (result, took) = timed(&dir, "sleep 30\n", Duration::from_millis(300));
+        assert_eq!(
+            result.err(),
+            Some(Error::CredentialProcessTimedOut {
+                program: "/bin/sh".into(),
+                timeout: Duration::from_millis(300),
+            })
+        );
+        assert!(took < Duration::from_secs(5), "took {took:?}");
+    }
+
+    #[test]
+    fn a_process_that_exits_but_leaves_a_child_holding_its_output_times_out() {
+        // The background sleep keeps stdout open after the script exits.
+        let dir = tempfile::tempdir().unwrap();
+        let (result, took) = timed(
+            &dir,
+            &format!("{VALID}\nsleep 30 &\n"),
+            Duration::from_millis(300),
+        );
+        assert!(
+            matches!(result, Err(Error::CredentialProcessTimedOut { .. })),
+            "{result:?}"
+        );
+        assert!(took < Duration::from_secs(5), "took {took:?}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_timeout_kills_the_programs_the_process_started() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pid");
+        let (result, _) = timed(
+            &dir,
+            &format!("sleep 30 &\necho $! > '{}'\nwait\n", pid_file.display()),
+            Duration::from_millis(500),
+        );
+        assert!(
+            matches!(result, Err(Error::CredentialProcessTimedOut { .. })),
+            "{result:?}"
+        );
+        let pid = std::fs::read_to_string(&pid_file).unwrap();
+        let stat = format!("/proc/{}/stat", pid.trim());
+        // Gone, or a zombie waiting for its new parent to reap it.
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let alive = std::fs::read_to_string(&stat)
+                .map(|s| {
+                    !s.rsplit(')')
+                        .next()
+                        .unwrap_or("")
+                        .trim_start()
+                        .starts_with('Z')
+                })
+                .unwrap_or(false);
+            if !alive {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the background sleep outlived the timeout"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    #[test]
+    fn endless_output_is_cut_at_the_cap() {
+        let dir = tempfile::tempdir().unwrap();
+        let (result, took) = timed(&dir, "yes AKIDAKIDAKID\n", Duration::from_secs(30));
+        assert_eq!(
+            result.err(),
+            Some(Error::CredentialProcessOutputTooLarge {
+                program: "/bin/sh".into(),
+                limit: ProcessProvider::MAX_OUTPUT,
+            })
+        );
+        assert!(took < Duration::from_secs(10), "took {took:?}");
+    }
+
+    #[test]
+    fn output_just_under_the_cap_is_read() {
+        // Valid JSON padded with spaces to exactly MAX_OUTPUT bytes.
+        let json = r#"{"Version":1,"AccessKeyId":"ASIAOK","SecretAccessKey":"S"}"#;
+        let pad = ProcessProvider::MAX_OUTPUT - json.len();
+        let dir = tempfile::tempdir().unwrap();
+        let body = format!("printf '%s' '{json}'\nhead -c {pad} /dev/zero | tr '\\0' ' '\n");
+        let (result, _) = timed(&dir, &body, Duration::from_secs(30));
+        assert_eq!(result.unwrap().access_key_id(), "ASIAOK");
+        let body = format!(
+            "printf '%s' '{json}'\nhead -c {} /dev/zero | tr '\\0' ' '\n",
+            pad + 1
+        );
+        let (result, _) = timed(&dir, &body, Duration::from_secs(30));
+        assert!(
+            matches!(result, Err(Error::CredentialProcessOutputTooLarge { .. })),
+            "{result:?}"
+        );
+    }
+
+    #[test]
+    fn a_flood_on_stderr_does_not_stall_the_process() {
+        // 4 MiB on stderr, far more than a pipe holds, before the JSON.
+        let dir = tempfile::tempdir().unwrap();
+        let (result, took) = timed(
+            &dir,
+            &format!("head -c 4194304 /dev/zero | tr '\\0' x >&2\n{VALID}\n"),
+            Duration::from_secs(30),
+        );
+        assert_eq!(result.unwrap().access_key_id(), "ASIAOK");
+        assert!(took < Duration::from_secs(20), "took {took:?}");
+    }
+
+    #[test]
+    fn a_flood_on_stderr_then_a_failure_shows_the_start_of_stderr() {
+        let dir = tempfile::tempdir().unwrap();
+        let (result, _) = timed(
+            &dir,
+            "echo 'login first' >&2\nhead -c 4194304 /dev/zero | tr '\\0' x >&2\nexit 4\n",
+            Duration::from_secs(30),
+        );
+        match result {
+            Err(Error::CredentialProcessFailed {
+                status: Some(4),
+                stderr,
+                ..
+            }) => {
+                assert!(stderr.starts_with("login first"), "{stderr:.40}");
+                assert!(stderr.len() <= MAX_STDERR + "…".len());
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }
