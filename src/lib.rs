@@ -181,6 +181,8 @@ mod string_to_sign;
 
 mod signer;
 
+mod chunked;
+
 mod api_gateway;
 mod verify;
 
@@ -192,6 +194,14 @@ mod sigv4a;
 mod integration;
 
 pub use api_gateway::{ApiGatewaySigner, API_GATEWAY_UNSIGNED_HEADERS, EXECUTE_API};
+#[cfg(feature = "checksums")]
+pub use chunked::ChecksumAlgorithm;
+#[cfg(feature = "tower")]
+pub use chunked::ChunkedBody;
+pub use chunked::{
+    ChunkSigner, ChunkedError, ChunkedPayload, ChunkedReader, ChunkedUpload, DEFAULT_CHUNK_SIZE,
+    MAX_CHUNK_SIZE, MIN_CHUNK_SIZE,
+};
 pub use credentials::Credentials;
 pub use error::{Error, Malformed};
 pub use payload::{Payload, PayloadHasher, SignableBody};

@@ -1,0 +1,133 @@
+//! aws-chunked uploads: a body sent in chunks, each signed as it goes.
+//!
+//! A request whose body is too large to hash before sending (S3 uploads of
+//! files and streams) can be signed as **aws-chunked**. The request itself
+//! is signed over a marker instead of the body's hash; its signature is
+//! the *seed*. The body is then cut into chunks, and each chunk carries a
+//! signature over its data chained from the previous chunk's signature (the
+//! first from the seed), so that no chunk can be changed, dropped or
+//! reordered. An empty chunk ends the data. The trailer forms add a
+//! checksum of the data after it (signed too in the signed form).
+//!
+//! The three forms, named by the request's `x-amz-content-sha256`
+//! ([`ChunkedPayload`]):
+//!
+//! | `x-amz-content-sha256` | chunks | after the final chunk |
+//! | --- | --- | --- |
+//! | `STREAMING-AWS4-HMAC-SHA256-PAYLOAD` | signed | nothing |
+//! | `STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER` | signed | `x-amz-checksum-*`, `x-amz-trailer-signature` |
+//! | `STREAMING-UNSIGNED-PAYLOAD-TRAILER` | not signed | `x-amz-checksum-*` |
+//!
+//! The body's frame grammar (HTTP/1.1 chunked coding, RFC 9112 §7.1, with
+//! the signature as a chunk extension):
+//!
+//! ```text
+//! aws-chunked-body = *chunk final-chunk trailer-section CRLF
+//! chunk            = chunk-size [ ";chunk-signature=" signature ] CRLF chunk-data CRLF
+//! final-chunk      = "0" [ ";chunk-signature=" signature ] CRLF
+//! trailer-section  = *( trailer-name ":" trailer-value CRLF )
+//! chunk-size       = 1*HEXDIG             ; bytes of chunk-data
+//! signature        = 64 lowercase hex digits: HMAC-SHA256 under the signing key of
+//!
+//!     AWS4-HMAC-SHA256-PAYLOAD \n <timestamp> \n <scope> \n <previous signature> \n
+//!     <hex SHA-256 of ""> \n <hex SHA-256 of chunk-data>
+//!
+//! x-amz-trailer-signature (signed trailer form) = HMAC-SHA256 of
+//!
+//!     AWS4-HMAC-SHA256-TRAILER \n <timestamp> \n <scope> \n <final chunk's signature> \n
+//!     <hex SHA-256 of the trailers as "name:value\n" lines>
+//! ```
+//!
+//! Headers of the request ([`Signer::sign_chunked_at`](crate::Signer::sign_chunked_at)
+//! sets and signs them): `content-encoding: aws-chunked`,
+//! `x-amz-decoded-content-length` (the data's length), `x-amz-content-sha256`
+//! (the marker), `x-amz-trailer` (the trailer forms), and `content-length`
+//! (the framed length) when the length is known, or else
+//! `transfer-encoding: chunked`.
+//!
+//! (Amazon S3 API Reference, *Signature Calculations for the Authorization
+//! Header: Transferring Payload in Multiple Chunks (Chunked Upload)* and
+//! *Signature calculations for trailing headers*.)
+
+mod reader;
+#[cfg(feature = "checksums")]
+mod checksum;
+mod decoder;
+mod encoder;
+mod error;
+mod string_to_sign;
+#[cfg(feature = "tower")]
+mod body;
+
+#[cfg(feature = "tower")]
+pub use body::ChunkedBody;
+pub use reader::ChunkedReader;
+#[cfg(feature = "checksums")]
+pub use checksum::ChecksumAlgorithm;
+#[allow(unused_imports)]
+pub(crate) use decoder::{ChecksumCheck, ChunkedDecoder, ChunkedMode, ChunkedSummary};
+pub use encoder::{ChunkSigner, ChunkedPayload, ChunkedUpload};
+pub use error::ChunkedError;
+pub(crate) use string_to_sign::ChunkContext;
+
+/// `x-amz-content-sha256` of a body whose chunks are signed.
+pub(crate) const STREAMING_SIGNED: &str = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
+/// `x-amz-content-sha256` of a body whose chunks and trailer are signed.
+pub(crate) const STREAMING_SIGNED_TRAILER: &str = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
+/// `x-amz-content-sha256` of a body in unsigned chunks with a trailer.
+pub(crate) const STREAMING_UNSIGNED_TRAILER: &str = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
+
+/// The default chunk size of [`ChunkedUpload`]: 64 KiB, as AWS recommends.
+///
+/// ```
+/// assert_eq!(http_sigv4::DEFAULT_CHUNK_SIZE, 65_536);
+/// ```
+pub const DEFAULT_CHUNK_SIZE: usize = 64 * 1024;
+
+/// The smallest chunk size [`ChunkedUpload::chunk_size`] accepts: AWS's
+/// minimum, 8 KiB.
+///
+/// ```
+/// assert_eq!(http_sigv4::MIN_CHUNK_SIZE, 8_192);
+/// ```
+pub const MIN_CHUNK_SIZE: usize = 8 * 1024;
+
+/// The largest chunk size signed or accepted when checking: 16 MiB. A
+/// checker holds one chunk in memory, so this bounds its memory.
+///
+/// ```
+/// assert_eq!(http_sigv4::MAX_CHUNK_SIZE, 16 * 1024 * 1024);
+/// ```
+pub const MAX_CHUNK_SIZE: usize = 16 * 1024 * 1024;
+
+impl ChunkSigner {
+    /// Wraps `data` in a blocking reader that yields the framed, signed
+    /// body; see [`ChunkedReader`].
+    ///
+    /// ```
+    /// # use std::io::Read;
+    /// # use std::time::SystemTime;
+    /// # use http_sigv4::{ChunkedUpload, Credentials, Signer};
+    /// # let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "s3");
+    /// # let mut req = http::Request::put("https://b.s3.amazonaws.com/k").body(()).unwrap();
+    /// let chunks = signer.sign_chunked_at(&mut req, &ChunkedUpload::new(Some(3)), SystemTime::now())?;
+    /// let mut body = String::new();
+    /// chunks.into_reader(&b"abc"[..]).read_to_string(&mut body).unwrap();
+    /// assert!(body.starts_with("3;chunk-signature="));
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn into_reader<R: std::io::Read>(self, data: R) -> ChunkedReader<R> {
+        ChunkedReader::new(data, self)
+    }
+
+    /// Wraps `body` in an `http_body::Body` that yields the framed, signed
+    /// body; see [`ChunkedBody`].
+    #[cfg(feature = "tower")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+    pub fn into_body<B>(self, body: B) -> ChunkedBody<B> {
+        ChunkedBody::new(body, self)
+    }
+}
+
+#[cfg(test)]
+mod tests;
