@@ -144,7 +144,11 @@ where
     fn size_hint(&self) -> SizeHint {
         match (self.size_hint, self.done) {
             (_, true) => SizeHint::with_exact(0),
-            (Some(n), false) if self.signer.written() == 0 && self.data.is_empty() && self.pending.is_empty() => {
+            (Some(n), false)
+                if self.signer.written() == 0
+                    && self.data.is_empty()
+                    && self.pending.is_empty() =>
+            {
                 SizeHint::with_exact(n)
             }
             _ => SizeHint::default(),

@@ -16,10 +16,10 @@ use sha2::{Digest, Sha256};
 
 #[cfg(feature = "checksums")]
 use super::checksum::RunningChecksum;
-#[cfg(feature = "checksums")]
-use super::ChecksumAlgorithm;
 use super::encoder::{CHUNK_SIGNATURE_EXT, TRAILER_SIGNATURE};
 use super::string_to_sign::ChunkContext;
+#[cfg(feature = "checksums")]
+use super::ChecksumAlgorithm;
 use super::{
     ChunkedError, MAX_CHUNK_SIZE, STREAMING_SIGNED, STREAMING_SIGNED_TRAILER,
     STREAMING_UNSIGNED_TRAILER,
@@ -164,7 +164,11 @@ impl ChunkedDecoder {
     /// A decoder for a body in `mode`, chained from the seed signature in
     /// `context`, of `decoded_length` bytes of data if the request declared
     /// it (`x-amz-decoded-content-length`).
-    pub(crate) fn new(context: ChunkContext, mode: ChunkedMode, decoded_length: Option<u64>) -> Self {
+    pub(crate) fn new(
+        context: ChunkContext,
+        mode: ChunkedMode,
+        decoded_length: Option<u64>,
+    ) -> Self {
         #[cfg(feature = "checksums")]
         let checksum = mode
             .declared()
@@ -334,16 +338,20 @@ impl ChunkedDecoder {
         if self.mode.signs_chunks() {
             let signature = extension
                 .strip_prefix(CHUNK_SIGNATURE_EXT.as_bytes())
-                .filter(|s| s.len() == 64 && s.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+                .filter(|s| {
+                    s.len() == 64 && s.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+                })
                 .ok_or_else(|| {
-                    self.malformed("a chunk header lacks `;chunk-signature=` and 64 lowercase hex digits")
+                    self.malformed(
+                        "a chunk header lacks `;chunk-signature=` and 64 lowercase hex digits",
+                    )
                 })?;
             hex::decode_to_slice(signature, &mut self.claimed)
                 .map_err(|_| self.malformed("a chunk signature is not hex"))?;
         } else if !extension.is_empty() {
-            return Err(self.malformed(
-                "a chunk header of an unsigned-payload body carries an extension",
-            ));
+            return Err(
+                self.malformed("a chunk header of an unsigned-payload body carries an extension")
+            );
         }
         if size > MAX_CHUNK_SIZE as u64 {
             return Err(ChunkedError::ChunkTooLarge {
@@ -393,11 +401,11 @@ impl ChunkedDecoder {
     /// Checks the completed chunk's signature, then passes its data on.
     fn check_chunk(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
         let hash: [u8; 32] = std::mem::take(&mut self.hasher).finalize().into();
-        if !self.context.verify_chunk(&self.previous, &hash, &self.claimed) {
-            return Err(ChunkedError::ChunkSignatureMismatch {
-                chunk: self.frames,
-            }
-            .into());
+        if !self
+            .context
+            .verify_chunk(&self.previous, &hash, &self.claimed)
+        {
+            return Err(ChunkedError::ChunkSignatureMismatch { chunk: self.frames }.into());
         }
         self.previous = self.claimed;
         let chunk = std::mem::take(&mut self.chunk);
@@ -450,16 +458,23 @@ impl ChunkedDecoder {
         let name = &line[..colon];
         let value = line[colon + 1..].trim_ascii();
         let is_token = |b: &u8| b.is_ascii_alphanumeric() || b"-_.".contains(b);
-        if name.is_empty() || !name.iter().all(is_token) || !value.iter().all(|b| (0x20..0x7f).contains(b)) {
+        if name.is_empty()
+            || !name.iter().all(is_token)
+            || !value.iter().all(|b| (0x20..0x7f).contains(b))
+        {
             return Err(self.malformed("a trailer line is not `name:value` in visible ASCII"));
         }
         let name = String::from_utf8_lossy(name).to_ascii_lowercase();
         let value = String::from_utf8_lossy(value).into_owned();
         if name == TRAILER_SIGNATURE {
             let mut signature = [0u8; 32];
-            let lower = value.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+            let lower = value
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
             if !lower || hex::decode_to_slice(&value, &mut signature).is_err() {
-                return Err(self.malformed("x-amz-trailer-signature is not 64 lowercase hex digits"));
+                return Err(
+                    self.malformed("x-amz-trailer-signature is not 64 lowercase hex digits")
+                );
             }
             self.trailer_signature = Some(signature);
         } else {
@@ -502,14 +517,17 @@ impl ChunkedDecoder {
                     canonical.extend_from_slice(value.as_bytes());
                     canonical.push(b'\n');
                 }
-                if !self.context.verify_trailer(&self.previous, &canonical, &claimed) {
+                if !self
+                    .context
+                    .verify_trailer(&self.previous, &canonical, &claimed)
+                {
                     return Err(ChunkedError::TrailerSignatureMismatch.into());
                 }
             }
             (ChunkedMode::UnsignedTrailer { .. }, Some(_)) => {
-                return Err(self.malformed(
-                    "an unsigned-payload body carries x-amz-trailer-signature",
-                ))
+                return Err(
+                    self.malformed("an unsigned-payload body carries x-amz-trailer-signature")
+                )
             }
             _ => {}
         }

@@ -3,9 +3,9 @@
 
 use std::fmt;
 
-use super::string_to_sign::{hex64, ChunkContext};
 #[cfg(feature = "checksums")]
 use super::checksum::RunningChecksum;
+use super::string_to_sign::{hex64, ChunkContext};
 #[cfg(feature = "checksums")]
 use super::ChecksumAlgorithm;
 use super::{ChunkedError, DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE};
@@ -458,7 +458,10 @@ mod tests {
     fn framed_length_of_the_aws_example() {
         // S3 API Reference, sigv4-streaming.html: Content-Length 66824 for
         // x-amz-decoded-content-length 66560 in 64 KiB chunks.
-        assert_eq!(ChunkedUpload::new(Some(66_560)).framed_length(), Some(66_824));
+        assert_eq!(
+            ChunkedUpload::new(Some(66_560)).framed_length(),
+            Some(66_824)
+        );
     }
 
     #[test]
@@ -468,7 +471,9 @@ mod tests {
             assert_eq!(upload.framed_length(), None);
             assert_eq!(
                 upload.check(),
-                Err(Error::Chunked(ChunkedError::InvalidChunkSize { requested: size }))
+                Err(Error::Chunked(ChunkedError::InvalidChunkSize {
+                    requested: size
+                }))
             );
         }
     }

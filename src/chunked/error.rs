@@ -120,11 +120,7 @@ impl fmt::Display for ChunkedError {
                 f,
                 "the data is {actual} bytes {} but {declared} were declared: declare \
                  the data's exact length (x-amz-decoded-content-length)",
-                if actual > declared {
-                    "or more"
-                } else {
-                    "long"
-                }
+                if actual > declared { "or more" } else { "long" }
             ),
             ChunkedError::MalformedFrame { offset, problem } => write!(
                 f,

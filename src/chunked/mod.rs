@@ -49,25 +49,25 @@
 //! Header: Transferring Payload in Multiple Chunks (Chunked Upload)* and
 //! *Signature calculations for trailing headers*.)
 
-mod reader;
+#[cfg(feature = "tower")]
+mod body;
 #[cfg(feature = "checksums")]
 mod checksum;
 mod decoder;
 mod encoder;
 mod error;
+mod reader;
 mod string_to_sign;
-#[cfg(feature = "tower")]
-mod body;
 
 #[cfg(feature = "tower")]
 pub use body::ChunkedBody;
-pub use reader::ChunkedReader;
 #[cfg(feature = "checksums")]
 pub use checksum::ChecksumAlgorithm;
 #[allow(unused_imports)]
 pub(crate) use decoder::{ChecksumCheck, ChunkedDecoder, ChunkedMode, ChunkedSummary};
 pub use encoder::{ChunkSigner, ChunkedPayload, ChunkedUpload};
 pub use error::ChunkedError;
+pub use reader::ChunkedReader;
 pub(crate) use string_to_sign::ChunkContext;
 
 /// `x-amz-content-sha256` of a body whose chunks are signed.

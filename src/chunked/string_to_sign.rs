@@ -155,6 +155,7 @@ impl ChunkContext {
 
     /// The trailer signature of the canonical trailer lines
     /// (`name:value\n` each), chained from `previous`.
+    #[cfg_attr(not(any(test, feature = "checksums")), allow(dead_code))]
     pub(crate) fn trailer_signature(&self, previous: &[u8; 32], canonical: &[u8]) -> [u8; 32] {
         let hash: [u8; 32] = Sha256::digest(canonical).into();
         let mut sts = Vec::with_capacity(256);
@@ -234,7 +235,8 @@ mod tests {
              e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n\
              bf718b6f653bebc184e1479f1935b8da974d701b893afcf49e701f3e2f9f9c5a"
         );
-        let ctx = example_context("4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9");
+        let ctx =
+            example_context("4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9");
         assert_eq!(
             hex::encode(ctx.chunk_signature(&seed, &vec![b'a'; 65_536])),
             "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648"

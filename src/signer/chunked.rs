@@ -133,11 +133,10 @@ impl Signer {
 fn set_chunked_headers(map: &mut http::HeaderMap, upload: &ChunkedUpload) -> Result<(), Error> {
     let encoding = match map.get(CONTENT_ENCODING).map(|v| v.as_bytes()) {
         None | Some(b"") => HeaderValue::from_static("aws-chunked"),
-        Some(existing) if existing.starts_with(b"aws-chunked") => {
-            HeaderValue::from_bytes(existing).map_err(|_| Error::InvalidHeaderValue {
+        Some(existing) if existing.starts_with(b"aws-chunked") => HeaderValue::from_bytes(existing)
+            .map_err(|_| Error::InvalidHeaderValue {
                 name: "content-encoding".into(),
-            })?
-        }
+            })?,
         Some(existing) => {
             let mut value = b"aws-chunked,".to_vec();
             value.extend_from_slice(existing);
@@ -169,7 +168,10 @@ fn set_chunked_headers(map: &mut http::HeaderMap, upload: &ChunkedUpload) -> Res
     #[cfg(feature = "checksums")]
     match upload.get_payload().checksum() {
         Some(algorithm) => {
-            map.insert(X_AMZ_TRAILER, HeaderValue::from_static(algorithm.header_name()));
+            map.insert(
+                X_AMZ_TRAILER,
+                HeaderValue::from_static(algorithm.header_name()),
+            );
         }
         None => {
             map.remove(X_AMZ_TRAILER);
