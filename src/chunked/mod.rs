@@ -130,4 +130,6 @@ impl ChunkSigner {
 }
 
 #[cfg(test)]
+mod decoder_tests;
+#[cfg(test)]
 mod tests;
