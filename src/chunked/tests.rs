@@ -693,3 +693,194 @@ fn the_body_wrapper_frames_as_the_reader_does() {
         .unwrap();
     assert!(runtime.block_on(body.collect()).is_err());
 }
+
+// ---------------------------------------------------------------------------
+// The seed request's headers
+// ---------------------------------------------------------------------------
+
+#[test]
+fn an_existing_content_encoding_follows_aws_chunked() {
+    for (before, after) in [
+        ("gzip", "aws-chunked,gzip"),
+        ("aws-chunked", "aws-chunked"),
+        ("aws-chunked,gzip", "aws-chunked,gzip"),
+    ] {
+        let mut req = http::Request::put("https://b.s3.amazonaws.com/o")
+            .header("content-encoding", before)
+            .body(())
+            .unwrap();
+        s3_signer()
+            .sign_chunked_at(&mut req, &ChunkedUpload::new(Some(1)), time())
+            .unwrap();
+        assert_eq!(req.headers()["content-encoding"], after);
+    }
+}
+
+#[test]
+fn stale_length_headers_are_replaced() {
+    let mut req = http::Request::put("https://b.s3.amazonaws.com/o")
+        .header("content-length", "5")
+        .header("transfer-encoding", "chunked")
+        .header("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
+        .body(())
+        .unwrap();
+    s3_signer()
+        .sign_chunked_at(&mut req, &ChunkedUpload::new(Some(0)), time())
+        .unwrap();
+    assert_eq!(req.headers()["content-length"], "86");
+    assert!(!req.headers().contains_key("transfer-encoding"));
+    assert_eq!(
+        req.headers()["x-amz-content-sha256"],
+        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+    );
+
+    let mut req = http::Request::put("https://b.s3.amazonaws.com/o")
+        .header("content-length", "5")
+        .header("x-amz-decoded-content-length", "5")
+        .body(())
+        .unwrap();
+    s3_signer()
+        .sign_chunked_at(&mut req, &ChunkedUpload::new(None), time())
+        .unwrap();
+    assert!(!req.headers().contains_key("content-length"));
+    assert!(!req.headers().contains_key("x-amz-decoded-content-length"));
+    assert_eq!(req.headers()["transfer-encoding"], "chunked");
+    // transfer-encoding is hop-by-hop: never signed.
+    let authorization = req.headers()["authorization"].to_str().unwrap();
+    assert!(!authorization.contains("transfer-encoding"));
+}
+
+#[test]
+fn on_error_the_request_is_left_unchanged() {
+    let signer = Signer::new(
+        Credentials::new(AKID, SECRET, None::<String>),
+        "bad/region",
+        "s3",
+    );
+    let mut req = http::Request::put("https://b.s3.amazonaws.com/o")
+        .header("content-encoding", "gzip")
+        .body(())
+        .unwrap();
+    let before = req.headers().clone();
+    let error = signer
+        .sign_chunked_at(&mut req, &ChunkedUpload::new(Some(1)), time())
+        .unwrap_err();
+    assert_eq!(error, Error::InvalidScope { field: "region" });
+    assert_eq!(req.headers(), &before);
+
+    let error = s3_signer()
+        .sign_chunked_at(&mut req, &ChunkedUpload::new(Some(1)).chunk_size(1), time())
+        .unwrap_err();
+    assert_eq!(
+        error,
+        Error::Chunked(ChunkedError::InvalidChunkSize { requested: 1 })
+    );
+    assert_eq!(req.headers(), &before);
+}
+
+#[test]
+fn temporary_credentials_and_providers_sign_chunks_too() {
+    let creds = Credentials::new(AKID, SECRET, Some("TOKEN"));
+    let provided = creds.clone();
+    for signer in [
+        Signer::new(creds, "us-east-1", "s3"),
+        Signer::with_provider(move || Ok(provided.clone()), "us-east-1", "s3"),
+    ] {
+        let mut req = http::Request::put("https://b.s3.amazonaws.com/o")
+            .body(())
+            .unwrap();
+        let chunks = signer
+            .sign_chunked_at(&mut req, &ChunkedUpload::new(Some(3)), time())
+            .unwrap();
+        assert_eq!(req.headers()["x-amz-security-token"], "TOKEN");
+        let ctx = context(&chunks.seed_signature());
+        let mut body = Vec::new();
+        chunks
+            .into_reader(&b"abc"[..])
+            .read_to_end(&mut body)
+            .unwrap();
+        let (data, _) = decode_all(ctx, ChunkedMode::Signed, Some(3), &body).unwrap();
+        assert_eq!(data, b"abc");
+    }
+}
+
+#[test]
+fn the_reader_refuses_data_of_another_length() {
+    for (declared, data, kind) in [
+        (10u64, &[1u8; 5][..], std::io::ErrorKind::UnexpectedEof),
+        (5, &[1u8; 10][..], std::io::ErrorKind::InvalidData),
+        (5, &[1u8; 70_000][..], std::io::ErrorKind::InvalidData),
+    ] {
+        let mut req = http::Request::put("https://b.s3.amazonaws.com/o")
+            .body(())
+            .unwrap();
+        let chunks = s3_signer()
+            .sign_chunked_at(&mut req, &ChunkedUpload::new(Some(declared)), time())
+            .unwrap();
+        let error = chunks
+            .into_reader(data)
+            .read_to_end(&mut Vec::new())
+            .unwrap_err();
+        assert_eq!(error.kind(), kind);
+        let inner = error.into_inner().unwrap().downcast::<Error>().unwrap();
+        assert!(matches!(
+            *inner,
+            Error::Chunked(ChunkedError::DecodedLengthMismatch { declared: d, .. }) if d == declared
+        ));
+    }
+}
+
+#[test]
+fn the_reader_fills_whole_chunks_from_a_trickling_source() {
+    /// Yields at most 1,000 bytes per read.
+    struct Trickle<'a>(&'a [u8]);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.0.len()).min(1_000);
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+    let data = vec![5u8; 140_000];
+    let upload = ChunkedUpload::new(Some(140_000));
+    let (_, expected, _) = encode(&data, &upload);
+    let mut req = http::Request::put("https://bucket.s3.amazonaws.com/object")
+        .body(())
+        .unwrap();
+    let chunks = s3_signer()
+        .sign_chunked_at(&mut req, &upload, time())
+        .unwrap();
+    let mut body = Vec::new();
+    chunks
+        .into_reader(Trickle(&data))
+        .read_to_end(&mut body)
+        .unwrap();
+    assert_eq!(body, expected);
+}
+
+#[test]
+fn error_messages_say_what_to_do() {
+    for (error, part) in [
+        (ChunkedError::InvalidChunkSize { requested: 1 }, "8192"),
+        (
+            ChunkedError::DecodedLengthMismatch {
+                declared: 2,
+                actual: 1,
+            },
+            "declare",
+        ),
+        (ChunkedError::ChunkSignatureMismatch { chunk: 2 }, "chunk 2"),
+        (
+            ChunkedError::UnsupportedChecksum {
+                name: "x-amz-checksum-sha1".into(),
+            },
+            "`checksums` feature",
+        ),
+        (ChunkedError::Truncated { offset: 9 }, "after 9 bytes"),
+        (ChunkedError::TooLong { decoded_length: 1 }, "multipart"),
+    ] {
+        let message = Error::Chunked(error).to_string();
+        assert!(message.contains(part), "{message:?} lacks {part:?}");
+    }
+}
