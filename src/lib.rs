@@ -155,6 +155,14 @@
 //! - [`SignableBody`]: bodies that can be hashed; [`PayloadHasher`] hashes
 //!   streamed bodies chunk by chunk.
 //! - [`SigningOutput`]: the intermediate results, for debugging.
+//! - aws-chunked uploads (S3 streaming, each chunk signed):
+//!   [`Signer::sign_chunked_at`] takes a [`ChunkedUpload`] (length,
+//!   [`ChunkedPayload`] form, chunk size from [`MIN_CHUNK_SIZE`] to
+//!   [`MAX_CHUNK_SIZE`], [`DEFAULT_CHUNK_SIZE`]) and returns a
+//!   [`ChunkSigner`], which frames the body as a [`ChunkedReader`]
+//!   (`std::io::Read`) or a `ChunkedBody` (`http_body::Body`, feature
+//!   `tower`); `ChecksumAlgorithm` (feature `checksums`) adds a trailing
+//!   checksum; [`ChunkedError`] says what went wrong.
 //! - [`Verifier`]: the server side; checks incoming signed requests, finding
 //!   secrets through a [`CredentialsLookup`].
 //! - `SigV4aSigner` (feature `sigv4a`): SigV4a, one ECDSA signature for a

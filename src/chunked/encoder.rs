@@ -249,7 +249,7 @@ fn hex_len(n: u64) -> u64 {
 /// [`Signer::sign_chunked_at`](crate::Signer::sign_chunked_at) returns one
 /// after signing the request. Wrap the data with
 /// [`into_reader`](Self::into_reader) (a blocking `std::io::Read`), with
-/// [`into_body`](Self::into_body) (an `http_body::Body`, feature `tower`),
+/// `into_body` (an `http_body::Body`, feature `tower`),
 /// or drive it by hand with [`write_chunk`](Self::write_chunk) and
 /// [`write_final`](Self::write_final).
 ///
@@ -334,7 +334,7 @@ impl ChunkSigner {
 
     /// Appends `data` to `out` as one signed chunk:
     /// `<hex size>;chunk-signature=<signature>\r\n<data>\r\n` (no
-    /// extension for [`ChunkedPayload::UnsignedWithChecksum`]). Empty `data`
+    /// extension for `ChunkedPayload::UnsignedWithChecksum`). Empty `data`
     /// writes nothing: the final chunk is [`write_final`](Self::write_final)'s.
     ///
     /// Every chunk but the last must be

@@ -57,7 +57,7 @@ impl Signer {
     /// - `x-amz-trailer` for the trailer forms.
     ///
     /// Then send the request with the body from
-    /// [`ChunkSigner::into_reader`], [`ChunkSigner::into_body`] (feature
+    /// [`ChunkSigner::into_reader`], `ChunkSigner::into_body` (feature
     /// `tower`), or written with [`ChunkSigner::write_chunk`] and
     /// [`ChunkSigner::write_final`]. On error the request is left unchanged.
     ///
