@@ -22,8 +22,8 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// trailer). It holds at most one chunk of data at a time. Trailers of the
 /// inner body are dropped.
 ///
-/// Made by [`ChunkSigner::into_body`]; the size hint is exact when the
-/// length is known.
+/// Made by [`ChunkSigner::into_body`]; the size hint is exact (what is
+/// left of the framed length) when the length is known.
 ///
 /// ```
 /// use bytes::Bytes;
@@ -55,7 +55,8 @@ pub struct ChunkedBody<B> {
     pending: Bytes,
     inner_done: bool,
     done: bool,
-    size_hint: Option<u64>,
+    /// Framed bytes still to yield, when the length is known.
+    remaining: Option<u64>,
 }
 
 impl<B> ChunkedBody<B> {
@@ -63,7 +64,7 @@ impl<B> ChunkedBody<B> {
         let size = signer.upload().get_chunk_size();
         ChunkedBody {
             inner: Box::pin(inner),
-            size_hint: signer.upload().framed_length(),
+            remaining: signer.upload().framed_length(),
             signer,
             data: Vec::with_capacity(size),
             pending: Bytes::new(),
@@ -91,6 +92,7 @@ impl<B> ChunkedBody<B> {
             self.signer.write_final(&mut out);
             self.done = true;
         }
+        self.remaining = self.remaining.map(|n| n.saturating_sub(out.len() as u64));
         Ok(Bytes::from(out))
     }
 }
@@ -142,16 +144,10 @@ where
     }
 
     fn size_hint(&self) -> SizeHint {
-        match (self.size_hint, self.done) {
-            (_, true) => SizeHint::with_exact(0),
-            (Some(n), false)
-                if self.signer.written() == 0
-                    && self.data.is_empty()
-                    && self.pending.is_empty() =>
-            {
-                SizeHint::with_exact(n)
-            }
-            _ => SizeHint::default(),
+        match (self.done, self.remaining) {
+            (true, _) => SizeHint::with_exact(0),
+            (false, Some(n)) => SizeHint::with_exact(n),
+            (false, None) => SizeHint::default(),
         }
     }
 }
