@@ -130,6 +130,4 @@ impl ChunkSigner {
 }
 
 #[cfg(test)]
-mod decoder_tests;
-#[cfg(test)]
 mod tests;

@@ -16,106 +16,22 @@ use sha2::{Digest, Sha256};
 
 #[cfg(feature = "checksums")]
 use super::checksum::RunningChecksum;
-use super::encoder::{CHUNK_SIGNATURE_EXT, TRAILER_SIGNATURE};
+use super::encoder::CHUNK_SIGNATURE_EXT;
 use super::string_to_sign::ChunkContext;
 #[cfg(feature = "checksums")]
 use super::ChecksumAlgorithm;
-use super::{
-    ChunkedError, MAX_CHUNK_SIZE, STREAMING_SIGNED, STREAMING_SIGNED_TRAILER,
-    STREAMING_UNSIGNED_TRAILER,
-};
+use super::{ChunkedError, MAX_CHUNK_SIZE};
 use crate::Error;
+
+mod mode;
+#[cfg(test)]
+mod tests;
+mod trailer;
+
+pub(crate) use mode::{ChecksumCheck, ChunkedMode, ChunkedSummary};
 
 /// Longest chunk-header or trailer line accepted, CRLF included.
 const MAX_LINE: usize = 1024;
-/// Most trailer lines accepted.
-const MAX_TRAILERS: usize = 16;
-
-/// Which aws-chunked form a body claims (its `x-amz-content-sha256`), and
-/// the trailers its `x-amz-trailer` header declares.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum ChunkedMode {
-    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`.
-    Signed,
-    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER`, with the declared
-    /// trailer names (lowercase).
-    SignedTrailer { declared: Vec<String> },
-    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`, with the declared trailer names.
-    UnsignedTrailer { declared: Vec<String> },
-}
-
-impl ChunkedMode {
-    /// The mode of a request whose `x-amz-content-sha256` is
-    /// `content_sha256` and whose `x-amz-trailer` is `trailer`; `None` when
-    /// `content_sha256` is not an aws-chunked marker this crate checks.
-    pub(crate) fn from_headers(content_sha256: &str, trailer: Option<&str>) -> Option<Self> {
-        let declared = || -> Vec<String> {
-            trailer
-                .into_iter()
-                .flat_map(|t| t.split(','))
-                .map(|name| name.trim().to_ascii_lowercase())
-                .filter(|name| !name.is_empty())
-                .collect()
-        };
-        match content_sha256 {
-            STREAMING_SIGNED => Some(ChunkedMode::Signed),
-            STREAMING_SIGNED_TRAILER => Some(ChunkedMode::SignedTrailer {
-                declared: declared(),
-            }),
-            STREAMING_UNSIGNED_TRAILER => Some(ChunkedMode::UnsignedTrailer {
-                declared: declared(),
-            }),
-            _ => None,
-        }
-    }
-
-    fn signs_chunks(&self) -> bool {
-        !matches!(self, ChunkedMode::UnsignedTrailer { .. })
-    }
-
-    fn declared(&self) -> &[String] {
-        match self {
-            ChunkedMode::Signed => &[],
-            ChunkedMode::SignedTrailer { declared } | ChunkedMode::UnsignedTrailer { declared } => {
-                declared
-            }
-        }
-    }
-}
-
-/// What a trailing checksum check found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum ChecksumCheck {
-    /// No `x-amz-checksum-*` trailer.
-    Absent,
-    /// The trailer's checksum equals the data's.
-    #[cfg_attr(not(feature = "checksums"), allow(dead_code))]
-    Verified {
-        /// The trailer's name, e.g. `x-amz-checksum-crc32c`.
-        name: String,
-    },
-    /// A checksum this build cannot compute (without the `checksums`
-    /// feature, or an algorithm such as SHA-1); only accepted when the
-    /// trailer is signed (the chunks' signatures cover the data anyway).
-    Unchecked {
-        /// The trailer's name.
-        name: String,
-    },
-}
-
-/// What a fully checked aws-chunked body held.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ChunkedSummary {
-    /// Bytes of data.
-    pub(crate) decoded_length: u64,
-    /// Chunks of data (the final, empty chunk not counted).
-    pub(crate) chunks: u64,
-    /// The trailers, in order (`x-amz-trailer-signature` excluded), names
-    /// lowercase, values trimmed.
-    pub(crate) trailers: Vec<(String, String)>,
-    /// The trailing checksum's check.
-    pub(crate) checksum: ChecksumCheck,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -427,147 +343,6 @@ impl ChunkedDecoder {
         }
         self.decoded += data.len() as u64;
         out.extend_from_slice(data);
-    }
-
-    /// A trailer line, or the blank line that ends the body.
-    fn trailer_line(&mut self, line: &[u8]) -> Result<(), Error> {
-        if line.is_empty() {
-            let first = self.trailers.is_empty() && self.trailer_signature.is_none();
-            if first && !self.blank_after_final && self.mode != ChunkedMode::Signed {
-                // Tolerated once: `0;chunk-signature=…\r\n\r\n` then trailers.
-                self.blank_after_final = true;
-                return Ok(());
-            }
-            return self.end_of_trailers();
-        }
-        if self.mode == ChunkedMode::Signed {
-            return Err(self.malformed(
-                "the final chunk is followed by trailers, but x-amz-content-sha256 \
-                 announces none",
-            ));
-        }
-        if self.trailer_signature.is_some() {
-            return Err(self.malformed("a trailer follows x-amz-trailer-signature"));
-        }
-        if self.trailers.len() >= MAX_TRAILERS {
-            return Err(self.malformed("too many trailers"));
-        }
-        let colon = line
-            .iter()
-            .position(|&b| b == b':')
-            .ok_or_else(|| self.malformed("a trailer line has no `:`"))?;
-        let name = &line[..colon];
-        let value = line[colon + 1..].trim_ascii();
-        let is_token = |b: &u8| b.is_ascii_alphanumeric() || b"-_.".contains(b);
-        if name.is_empty()
-            || !name.iter().all(is_token)
-            || !value.iter().all(|b| (0x20..0x7f).contains(b))
-        {
-            return Err(self.malformed("a trailer line is not `name:value` in visible ASCII"));
-        }
-        let name = String::from_utf8_lossy(name).to_ascii_lowercase();
-        let value = String::from_utf8_lossy(value).into_owned();
-        if name == TRAILER_SIGNATURE {
-            let mut signature = [0u8; 32];
-            let lower = value
-                .bytes()
-                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-            if !lower || hex::decode_to_slice(&value, &mut signature).is_err() {
-                return Err(
-                    self.malformed("x-amz-trailer-signature is not 64 lowercase hex digits")
-                );
-            }
-            self.trailer_signature = Some(signature);
-        } else {
-            if self.trailers.iter().any(|(n, _)| *n == name) {
-                return Err(self.malformed("a trailer is repeated"));
-            }
-            self.trailers.push((name, value));
-        }
-        Ok(())
-    }
-
-    /// Checks the trailers: declared ones present, signature (signed
-    /// trailer) and checksum.
-    fn end_of_trailers(&mut self) -> Result<(), Error> {
-        let declared = self.mode.declared().to_vec();
-        for (name, _) in &self.trailers {
-            if !declared.contains(name) {
-                return Err(ChunkedError::UndeclaredTrailer { name: name.clone() }.into());
-            }
-        }
-        for name in &declared {
-            if !self.trailers.iter().any(|(n, _)| n == name) {
-                return Err(ChunkedError::MissingTrailer { name: name.clone() }.into());
-            }
-        }
-        match (&self.mode, self.trailer_signature) {
-            (ChunkedMode::SignedTrailer { .. }, None) => {
-                return Err(ChunkedError::MissingTrailer {
-                    name: TRAILER_SIGNATURE.into(),
-                }
-                .into())
-            }
-            (ChunkedMode::SignedTrailer { .. }, Some(claimed)) => {
-                let mut sorted: Vec<&(String, String)> = self.trailers.iter().collect();
-                sorted.sort();
-                let mut canonical = Vec::new();
-                for (name, value) in sorted {
-                    canonical.extend_from_slice(name.as_bytes());
-                    canonical.push(b':');
-                    canonical.extend_from_slice(value.as_bytes());
-                    canonical.push(b'\n');
-                }
-                if !self
-                    .context
-                    .verify_trailer(&self.previous, &canonical, &claimed)
-                {
-                    return Err(ChunkedError::TrailerSignatureMismatch.into());
-                }
-            }
-            (ChunkedMode::UnsignedTrailer { .. }, Some(_)) => {
-                return Err(
-                    self.malformed("an unsigned-payload body carries x-amz-trailer-signature")
-                )
-            }
-            _ => {}
-        }
-        self.summary_checksum = self.check_checksum()?;
-        self.state = State::Done;
-        Ok(())
-    }
-
-    fn check_checksum(&mut self) -> Result<ChecksumCheck, Error> {
-        let signed = self.mode.signs_chunks();
-        let mut result = ChecksumCheck::Absent;
-        for (name, value) in &self.trailers {
-            if !name.starts_with("x-amz-checksum-") {
-                continue;
-            }
-            #[cfg(feature = "checksums")]
-            if let Some((algorithm, _)) = &self.checksum {
-                if algorithm.header_name() == name {
-                    let (_, running) = self.checksum.take().expect("checked just above");
-                    if running.finish() != *value {
-                        return Err(ChunkedError::ChecksumMismatch { name: name.clone() }.into());
-                    }
-                    result = ChecksumCheck::Verified { name: name.clone() };
-                    break;
-                }
-            }
-            let _ = value;
-            if !signed {
-                return Err(ChunkedError::UnsupportedChecksum { name: name.clone() }.into());
-            }
-            result = ChecksumCheck::Unchecked { name: name.clone() };
-        }
-        if !signed && result == ChecksumCheck::Absent {
-            return Err(ChunkedError::MissingTrailer {
-                name: "x-amz-checksum-*".into(),
-            }
-            .into());
-        }
-        Ok(result)
     }
 
     fn malformed(&self, problem: &'static str) -> Error {
