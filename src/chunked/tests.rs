@@ -252,6 +252,54 @@ fn chunk_and_trailer_signatures_agree_with_aws_sigv4() {
     assert_eq!(hex::encode(ours), theirs.signature());
 }
 
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Chains of chunks of random sizes, at random times and regions: every
+    /// chunk signature, and the trailer's, equal `aws-sigv4`'s.
+    #[test]
+    fn chains_agree_with_aws_sigv4(
+        sizes in proptest::collection::vec(0usize..3_000, 1..6),
+        seconds in 0u64..4_000_000_000,
+        region in "[a-z]{2}-[a-z]{4,9}-[1-9]",
+        seed in proptest::prelude::any::<[u8; 32]>(),
+    ) {
+        use aws_sigv4::sign::v4;
+        use aws_smithy_runtime_api::client::identity::Identity;
+
+        let when = UNIX_EPOCH + Duration::from_secs(seconds);
+        let identity: Identity =
+            aws_credential_types::Credentials::new(AKID, SECRET, None, None, "test").into();
+        let params = v4::SigningParams::builder()
+            .identity(&identity)
+            .region(&region)
+            .name("s3")
+            .time(when)
+            .settings(())
+            .build()
+            .unwrap();
+        let t = crate::timestamp::Timestamp::new(when).unwrap();
+        let mut scope = String::new();
+        crate::string_to_sign::write_scope(&mut scope, t.date(), &region, "s3");
+        let key = SigningKey::derive(SECRET, t.date(), &region, "s3");
+        let ctx = ChunkContext::new(key, t.amz_date(), scope, seed);
+        let mut previous = seed;
+        for (i, size) in sizes.iter().enumerate() {
+            let data: Vec<u8> = (0..*size).map(|j| (i * 31 + j) as u8).collect();
+            let ours = ctx.chunk_signature(&previous, &data);
+            let theirs = v4::sign_chunk(&bytes::Bytes::from(data), &hex::encode(previous), &params)
+                .unwrap();
+            proptest::prop_assert_eq!(hex::encode(ours), theirs.signature());
+            previous = ours;
+        }
+        let mut headers = aws_smithy_runtime_api::http::Headers::new();
+        headers.insert("x-amz-checksum-crc64nvme", "AAAAAAAAAAA=");
+        let theirs = v4::sign_trailer(&headers, &hex::encode(previous), &params).unwrap();
+        let ours = ctx.trailer_signature(&previous, b"x-amz-checksum-crc64nvme:AAAAAAAAAAA=\n");
+        proptest::prop_assert_eq!(hex::encode(ours), theirs.signature());
+    }
+}
+
 // ---------------------------------------------------------------------------
 // The decoder on the documented bodies
 // ---------------------------------------------------------------------------
