@@ -111,6 +111,10 @@ impl ChunkedPayload {
 /// // 65,536 + 1,024 + 0 bytes, each with its signature line:
 /// assert_eq!(upload.framed_length(), Some(66_824));
 /// ```
+///
+/// # What aws-chunked is
+///
+#[doc = include_str!("aws-chunked.md")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChunkedUpload {
     decoded_length: Option<u64>,
