@@ -143,3 +143,41 @@ impl<R> fmt::Debug for ChunkedReader<R> {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+    use std::time::SystemTime;
+
+    use crate::{ChunkedUpload, Credentials, Signer};
+
+    #[test]
+    fn memory_stays_at_one_chunk_whatever_the_length() {
+        let signer = Signer::new(
+            Credentials::new("AKID", "SECRET", None::<String>),
+            "us-east-1",
+            "s3",
+        );
+        let length = 20 * 1024 * 1024;
+        let upload = ChunkedUpload::new(Some(length));
+        let mut req = http::Request::put("https://b.s3.amazonaws.com/k")
+            .body(())
+            .unwrap();
+        let chunks = signer
+            .sign_chunked_at(&mut req, &upload, SystemTime::UNIX_EPOCH)
+            .unwrap();
+        let mut reader = chunks.into_reader(std::io::repeat(3).take(length));
+        let copied = std::io::copy(&mut reader, &mut std::io::sink()).unwrap();
+        assert_eq!(Some(copied), upload.framed_length());
+        assert!(
+            reader.data.capacity() <= 65_536,
+            "{}",
+            reader.data.capacity()
+        );
+        assert!(
+            reader.out.capacity() <= 65_536 + 256,
+            "{}",
+            reader.out.capacity()
+        );
+    }
+}

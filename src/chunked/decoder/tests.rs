@@ -301,3 +301,49 @@ proptest! {
         let _ = decoder.finish();
     }
 }
+
+#[test]
+fn memory_stays_at_one_chunk_over_a_long_body() {
+    // 300 chunks of 64 KiB (unsigned form: no signatures to compute here),
+    // fed in pieces: the decoder keeps one line and no data.
+    let mode = ChunkedMode::UnsignedTrailer {
+        declared: vec!["x-amz-checksum-crc32".into()],
+    };
+    let mut decoder = ChunkedDecoder::new(context(), mode, None);
+    let chunk = [b"10000\r\n".as_slice(), &[1u8; 65_536], b"\r\n"].concat();
+    let mut out = Vec::new();
+    for _ in 0..300 {
+        for piece in chunk.chunks(10_000) {
+            decoder.feed(piece, &mut out).unwrap();
+        }
+        out.clear();
+    }
+    assert!(decoder.chunk.capacity() == 0);
+    assert!(decoder.line.capacity() <= MAX_LINE);
+    assert_eq!(decoder.decoded, 300 * 65_536);
+}
+
+#[test]
+fn signed_chunks_are_held_one_at_a_time() {
+    let ctx = context();
+    let mut decoder = ChunkedDecoder::new(ctx.clone(), ChunkedMode::Signed, None);
+    let data = vec![2u8; 65_536];
+    let mut previous = ctx.seed();
+    let mut out = Vec::new();
+    for _ in 0..50 {
+        let signature = ctx.chunk_signature(&previous, &data);
+        previous = signature;
+        let header = format!("10000;chunk-signature={}\r\n", hex::encode(signature));
+        let frame = [header.as_bytes(), &data, b"\r\n"].concat();
+        for piece in frame.chunks(7_000) {
+            decoder.feed(piece, &mut out).unwrap();
+        }
+        assert_eq!(out.len(), 65_536);
+        out.clear();
+        assert!(decoder.chunk.capacity() <= 2 * 65_536);
+    }
+    let last = ctx.chunk_signature(&previous, b"");
+    let end = format!("0;chunk-signature={}\r\n\r\n", hex::encode(last));
+    decoder.feed(end.as_bytes(), &mut out).unwrap();
+    assert_eq!(decoder.finish().unwrap().chunks, 50);
+}
