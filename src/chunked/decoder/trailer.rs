@@ -120,27 +120,33 @@ impl ChunkedDecoder {
 
     fn check_checksum(&mut self) -> Result<ChecksumCheck, Error> {
         let signed = self.mode.signs_chunks();
+        // The declared checksum, computed over the data.
+        #[cfg(feature = "checksums")]
+        let computed = self
+            .checksum
+            .take()
+            .map(|(algorithm, running)| (algorithm.header_name(), running.finish()));
         let mut result = ChecksumCheck::Absent;
-        for (name, value) in &self.trailers {
+        for (name, _value) in &self.trailers {
             if !name.starts_with("x-amz-checksum-") {
                 continue;
             }
             #[cfg(feature = "checksums")]
-            if let Some((algorithm, _)) = &self.checksum {
-                if algorithm.header_name() == name {
-                    let (_, running) = self.checksum.take().expect("checked just above");
-                    if running.finish() != *value {
+            if let Some((computed_name, computed_value)) = &computed {
+                if name == computed_name {
+                    if _value != computed_value {
                         return Err(ChunkedError::ChecksumMismatch { name: name.clone() }.into());
                     }
                     result = ChecksumCheck::Verified { name: name.clone() };
-                    break;
+                    continue;
                 }
             }
-            let _ = value;
             if !signed {
                 return Err(ChunkedError::UnsupportedChecksum { name: name.clone() }.into());
             }
-            result = ChecksumCheck::Unchecked { name: name.clone() };
+            if result == ChecksumCheck::Absent {
+                result = ChecksumCheck::Unchecked { name: name.clone() };
+            }
         }
         if !signed && result == ChecksumCheck::Absent {
             return Err(ChunkedError::MissingTrailer {
