@@ -945,3 +945,21 @@ fn error_messages_say_what_to_do() {
         assert!(message.contains(part), "{message:?} lacks {part:?}");
     }
 }
+
+#[test]
+fn a_request_of_any_body_type_is_signed_without_reading_it() {
+    let data = vec![4u8; 70_000];
+    let upload = ChunkedUpload::new(Some(70_000));
+    let (_, expected, _) = encode(&data, &upload);
+    // A body type that is not a SignableBody: a reader.
+    let mut req = http::Request::put("https://bucket.s3.amazonaws.com/object")
+        .body(std::io::Cursor::new(data))
+        .unwrap();
+    let chunks = s3_signer()
+        .sign_chunked_at(&mut req, &upload, time())
+        .unwrap();
+    let mut req = req.map(|file| chunks.into_reader(file));
+    let mut body = Vec::new();
+    req.body_mut().read_to_end(&mut body).unwrap();
+    assert_eq!(body, expected);
+}

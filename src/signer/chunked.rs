@@ -8,7 +8,7 @@ use http::Request;
 
 use super::{Signer, X_AMZ_CONTENT_SHA256};
 use crate::chunked::{ChunkContext, ChunkSigner, ChunkedError, ChunkedUpload};
-use crate::payload::{Payload, SignableBody};
+use crate::payload::Payload;
 use crate::timestamp::Timestamp;
 use crate::Error;
 
@@ -32,7 +32,7 @@ impl Signer {
     /// # let _ = chunks;
     /// # Ok::<(), http_sigv4::Error>(())
     /// ```
-    pub fn sign_chunked<B: SignableBody>(
+    pub fn sign_chunked<B>(
         &self,
         req: &mut Request<B>,
         upload: &ChunkedUpload,
@@ -59,7 +59,9 @@ impl Signer {
     /// Then send the request with the body from
     /// [`ChunkSigner::into_reader`], `ChunkSigner::into_body` (feature
     /// `tower`), or written with [`ChunkSigner::write_chunk`] and
-    /// [`ChunkSigner::write_final`]. On error the request is left unchanged.
+    /// [`ChunkSigner::write_final`]. The request's body is not read, so it
+    /// can be of any type (the data itself, a placeholder). On error the
+    /// request is left unchanged.
     ///
     /// Use S3's settings (single URI encoding, no path normalization) for
     /// S3. SigV4a signers cannot sign chunks
@@ -93,7 +95,7 @@ impl Signer {
     /// );
     /// # Ok::<(), http_sigv4::Error>(())
     /// ```
-    pub fn sign_chunked_at<B: SignableBody>(
+    pub fn sign_chunked_at<B>(
         &self,
         req: &mut Request<B>,
         upload: &ChunkedUpload,
@@ -105,17 +107,17 @@ impl Signer {
         }
         let t = Timestamp::new(time)?;
         let credentials = self.current_credentials()?;
-        let saved = req.headers().clone();
+        // The head alone is signed (the body is not read: it may be a
+        // stream of any type), then its headers replace the request's.
+        let mut head = Request::new(());
+        *head.method_mut() = req.method().clone();
+        *head.uri_mut() = req.uri().clone();
+        *head.version_mut() = req.version();
+        *head.headers_mut() = req.headers().clone();
+        set_chunked_headers(head.headers_mut(), upload)?;
         let payload = Payload::Precomputed(upload.get_payload().marker().into());
-        let signed = set_chunked_headers(req.headers_mut(), upload)
-            .and_then(|()| self.sign_with_credentials(req, time, &payload, &credentials));
-        let output = match signed {
-            Ok(output) => output,
-            Err(error) => {
-                *req.headers_mut() = saved;
-                return Err(error);
-            }
-        };
+        let output = self.sign_with_credentials(&mut head, time, &payload, &credentials)?;
+        *req.headers_mut() = head.into_parts().0.headers;
         let mut seed = [0u8; 32];
         // A SigV4 signature is always 64 hex digits.
         let _ = hex::decode_to_slice(output.signature(), &mut seed);
