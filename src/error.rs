@@ -89,6 +89,10 @@ pub enum Error {
         /// The limit, in bytes ([`SigningLayer::body_limit`](crate::SigningLayer::body_limit)).
         limit: usize,
     },
+    /// An aws-chunked upload cannot be signed as asked, or (checking) its
+    /// body is malformed or does not match its signatures, length or
+    /// checksum. [`ChunkedError`](crate::ChunkedError) says which.
+    Chunked(crate::ChunkedError),
     /// The signed URI could not be rebuilt (presigning), which happens when
     /// the original URI cannot take a query string; or (feature `reqwest`) a
     /// `reqwest::Url` is not a valid `http::Uri`, which reqwest cannot send
@@ -492,6 +496,7 @@ impl fmt::Display for Error {
                  reading it (a Payload::Precomputed hash in the request's extensions, or \
                  Payload::Unsigned where the service allows it)"
             ),
+            Error::Chunked(e) => write!(f, "aws-chunked upload: {e}"),
             Error::InvalidUri => f.write_str(
                 "the request URI could not be rebuilt with the presigned query, or \
                  is not a valid http::Uri: use an absolute or origin-form URI",
@@ -711,6 +716,12 @@ impl std::error::Error for Error {
             | Error::CredentialsProvider { source } => Some(source.get_ref()),
             _ => None,
         }
+    }
+}
+
+impl From<crate::ChunkedError> for Error {
+    fn from(e: crate::ChunkedError) -> Self {
+        Error::Chunked(e)
     }
 }
 

@@ -213,6 +213,14 @@
 //! - [`SignableBody`]: bodies that can be hashed; [`PayloadHasher`] hashes
 //!   streamed bodies chunk by chunk.
 //! - [`SigningOutput`]: the intermediate results, for debugging.
+//! - aws-chunked uploads (S3 streaming, each chunk signed):
+//!   [`Signer::sign_chunked_at`] takes a [`ChunkedUpload`] (length,
+//!   [`ChunkedPayload`] form, chunk size from [`MIN_CHUNK_SIZE`] to
+//!   [`MAX_CHUNK_SIZE`], [`DEFAULT_CHUNK_SIZE`]) and returns a
+//!   [`ChunkSigner`], which frames the body as a [`ChunkedReader`]
+//!   (`std::io::Read`) or a `ChunkedBody` (`http_body::Body`, feature
+//!   `tower`); `ChecksumAlgorithm` (feature `checksums`) adds a trailing
+//!   checksum; [`ChunkedError`] says what went wrong.
 //! - [`Verifier`]: the server side; checks incoming signed requests, finding
 //!   secrets through a [`CredentialsLookup`].
 //! - `SigV4aSigner` (feature `sigv4a`): SigV4a, one ECDSA signature for a
@@ -243,6 +251,8 @@ mod string_to_sign;
 
 mod signer;
 
+mod chunked;
+
 mod api_gateway;
 mod s3;
 mod verify;
@@ -258,6 +268,14 @@ mod integration;
 pub mod internal;
 
 pub use api_gateway::{ApiGatewaySigner, API_GATEWAY_UNSIGNED_HEADERS, EXECUTE_API};
+#[cfg(feature = "checksums")]
+pub use chunked::ChecksumAlgorithm;
+#[cfg(feature = "tower")]
+pub use chunked::ChunkedBody;
+pub use chunked::{
+    ChunkSigner, ChunkedError, ChunkedPayload, ChunkedReader, ChunkedUpload, DEFAULT_CHUNK_SIZE,
+    MAX_CHUNK_SIZE, MIN_CHUNK_SIZE,
+};
 pub use credentials::Credentials;
 #[cfg(feature = "network-credentials")]
 pub use error::EndpointProblem;

@@ -421,17 +421,29 @@ impl Signer {
         time: SystemTime,
         payload: &Payload,
     ) -> Result<SigningOutput, Error> {
+        let credentials = self.current_credentials()?;
+        self.sign_with_credentials(req, time, payload, &credentials)
+    }
+
+    /// [`sign_with`](Self::sign_with) with credentials already asked for
+    /// (aws-chunked uploads sign their chunks with the same ones).
+    pub(crate) fn sign_with_credentials<B: SignableBody>(
+        &self,
+        req: &mut Request<B>,
+        time: SystemTime,
+        payload: &Payload,
+        credentials: &Credentials,
+    ) -> Result<SigningOutput, Error> {
         let t = Timestamp::new(time)?;
         self.check_scope()?;
         let payload_hash = payload.hash_for(req.body().body_bytes())?;
         let host = resolve_host(req)?;
-        let credentials = self.current_credentials()?;
         // A caller's own `x-amz-content-sha256` is replaced by the payload
         // hash this signature ends with: servers take the payload hash from
         // that header, so the two must agree.
         let add_content_sha256 = self.settings.content_sha256 == ContentSha256Header::Signed
             || req.headers().contains_key(X_AMZ_CONTENT_SHA256);
-        let token = session_token(&credentials)?;
+        let token = session_token(credentials)?;
         let signed_token =
             token.filter(|_| self.settings.session_token == SessionTokenMode::Signed);
         let region_set = self.region_set();
@@ -469,7 +481,7 @@ impl Signer {
 
         let query = req.uri().query().unwrap_or("");
         let output = self.sign_parts(
-            &credentials,
+            credentials,
             &t,
             req,
             query,
@@ -477,7 +489,7 @@ impl Signer {
             None,
             payload_hash.as_str(),
         )?;
-        let authorization = self.authorization(&credentials, &output)?;
+        let authorization = self.authorization(credentials, &output)?;
         let token_value = token.map(header_value_of_token).transpose()?;
         let content_sha256 = match add_content_sha256 {
             true => Some(
@@ -566,14 +578,7 @@ impl Signer {
         let sts = &buf[string_to_sign.clone()];
         match &self.algorithm {
             Algorithm::HmacSha256 => {
-                let key = self.keys.get_or_derive(t.date(), credentials, || {
-                    SigningKey::derive(
-                        credentials.secret_access_key(),
-                        t.date(),
-                        &self.region,
-                        &self.service,
-                    )
-                });
+                let key = self.signing_key(credentials, t);
                 let mut hex = [0u8; 64];
                 // 32 bytes always fit 64 hex digits.
                 let _ = hex::encode_to_slice(key.sign(sts.as_bytes()), &mut hex);
@@ -594,6 +599,25 @@ impl Signer {
             scope,
             signature,
         })
+    }
+
+    /// The SigV4 signing key for `credentials` on the date of `t`, from the
+    /// cache shared by this signer's clones.
+    pub(crate) fn signing_key(&self, credentials: &Credentials, t: &Timestamp) -> SigningKey {
+        self.keys.get_or_derive(t.date(), credentials, || {
+            SigningKey::derive(
+                credentials.secret_access_key(),
+                t.date(),
+                &self.region,
+                &self.service,
+            )
+        })
+    }
+
+    /// Whether this signer signs with SigV4a's ECDSA (chunk signatures are
+    /// only written for SigV4's HMAC).
+    pub(crate) fn is_sigv4a(&self) -> bool {
+        self.region_set().is_some()
     }
 
     /// `AWS4-HMAC-SHA256 Credential=AKID/SCOPE, SignedHeaders=..., Signature=...`,
@@ -698,6 +722,8 @@ fn header_value_of_token(token: &str) -> Result<HeaderValue, Error> {
 // holds `Signer::new`) and `s3` before those of `presign` and this file.
 mod s3;
 mod sources;
+
+mod chunked;
 
 mod host;
 mod output;
