@@ -194,6 +194,8 @@ mod integration;
 pub use api_gateway::{ApiGatewaySigner, API_GATEWAY_UNSIGNED_HEADERS, EXECUTE_API};
 pub use credentials::Credentials;
 pub use error::{Error, Malformed};
+#[cfg(feature = "network-credentials")]
+pub use error::{ProfileProblem, SsoTokenProblem};
 pub use payload::{Payload, PayloadHasher, SignableBody};
 pub use provider::{
     region_from_env_or_profile, CachingProvider, DefaultChain, Env, EnvProvider, ProcessProvider,

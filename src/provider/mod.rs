@@ -20,6 +20,10 @@ mod process;
 mod profile;
 mod profile_file;
 #[cfg(feature = "network-credentials")]
+mod remote;
+#[cfg(feature = "network-credentials")]
+mod sts;
+#[cfg(feature = "network-credentials")]
 mod transport;
 
 pub use cache::{CachingProvider, DEFAULT_REFRESH_MARGIN};

@@ -6,7 +6,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::process::ProcessProvider;
-use super::profile_file::{self, FileKind, Profiles, Section};
+use super::profile_file::{self, FileKind, Profiles, Section, Sections};
 use super::{Env, ProvideCredentials};
 use crate::{Credentials, Error};
 
@@ -204,28 +204,71 @@ fn profile_name(env: &Env, explicit: Option<&str>) -> String {
 }
 
 /// Both files, parsed.
-struct SharedFiles {
+pub(crate) struct SharedFiles {
     credentials_path: PathBuf,
     credentials: Profiles,
     config_path: PathBuf,
     config: Profiles,
+    /// The config file's `[sso-session NAME]` sections.
+    #[cfg_attr(not(feature = "network-credentials"), allow(dead_code))]
+    pub(crate) sso_sessions: Profiles,
+    /// The config file's `[services NAME]` sections.
+    #[cfg_attr(not(feature = "network-credentials"), allow(dead_code))]
+    pub(crate) services: Profiles,
 }
 
 impl SharedFiles {
-    fn load(env: &Env) -> Result<Self, Error> {
+    pub(crate) fn load(env: &Env) -> Result<Self, Error> {
         let credentials_path = locate(env, AWS_SHARED_CREDENTIALS_FILE, "credentials")?;
         let config_path = locate(env, AWS_CONFIG_FILE, "config")?;
+        let config = read(&config_path, FileKind::Config)?;
         Ok(SharedFiles {
-            credentials: read(&credentials_path, FileKind::Credentials)?,
+            credentials: read(&credentials_path, FileKind::Credentials)?.profiles,
             credentials_path,
-            config: read(&config_path, FileKind::Config)?,
+            config: config.profiles,
+            sso_sessions: config.sso_sessions,
+            services: config.services,
             config_path,
         })
     }
 
+    /// The files, or `None` when there is no home directory to find them
+    /// in (and no variable names them).
+    #[cfg(feature = "network-credentials")]
+    pub(crate) fn load_if_home(env: &Env) -> Result<Option<Self>, Error> {
+        match SharedFiles::load(env) {
+            Err(Error::MissingEnvironmentVariable { .. }) => Ok(None),
+            other => other.map(Some),
+        }
+    }
+
+    /// Whether `profile` is in either file.
+    #[cfg(feature = "network-credentials")]
+    pub(crate) fn has_profile(&self, profile: &str) -> bool {
+        self.credentials.contains_key(profile) || self.config.contains_key(profile)
+    }
+
+    /// The error for a profile in neither file.
+    pub(crate) fn not_found(&self, profile: &str) -> Error {
+        Error::ProfileNotFound {
+            profile: profile.to_owned(),
+            credentials_file: self.credentials_path.clone(),
+            config_file: self.config_path.clone(),
+        }
+    }
+
+    /// Whether `profile` sets `aws_access_key_id` or
+    /// `aws_secret_access_key` in either file.
+    #[cfg(feature = "network-credentials")]
+    pub(crate) fn has_keys(&self, profile: &str) -> bool {
+        [&self.credentials, &self.config]
+            .into_iter()
+            .any(|file| file.get(profile).is_some_and(has_keys))
+    }
+
     /// A setting of `profile`, from the credentials file if it is there,
     /// else from the config file.
-    fn setting(&self, profile: &str, key: &str) -> Option<&str> {
+    pub(crate) fn setting(&self, profile: &str, key: &str) -> Option<&str> {
         [&self.credentials, &self.config]
             .into_iter()
             .find_map(|file| file.get(profile)?.get(key))
@@ -233,14 +276,8 @@ impl SharedFiles {
     }
 
     fn credentials(&self, profile: &str, env: &Env) -> Result<Credentials, Error> {
-        let in_credentials = self.credentials.get(profile);
-        let in_config = self.config.get(profile);
-        if in_credentials.is_none() && in_config.is_none() {
-            return Err(Error::ProfileNotFound {
-                profile: profile.to_owned(),
-                credentials_file: self.credentials_path.clone(),
-                config_file: self.config_path.clone(),
-            });
+        if self.credentials.get(profile).is_none() && self.config.get(profile).is_none() {
+            return Err(self.not_found(profile));
         }
         if let Some(setting) = UNSUPPORTED
             .into_iter()
@@ -251,6 +288,15 @@ impl SharedFiles {
                 unsupported: Some(setting.to_owned()),
             });
         }
+        self.keys_or_process(profile, env)
+    }
+
+    /// The profile's own keys or `credential_process`, in the AWS CLI's
+    /// order: keys in the credentials file, then the process, then keys in
+    /// the config file.
+    pub(crate) fn keys_or_process(&self, profile: &str, env: &Env) -> Result<Credentials, Error> {
+        let in_credentials = self.credentials.get(profile);
+        let in_config = self.config.get(profile);
         if let Some(section) = in_credentials.filter(|s| has_keys(s)) {
             return keys(profile, section, &self.credentials_path);
         }
@@ -314,10 +360,10 @@ fn locate(env: &Env, variable: &str, file_name: &str) -> Result<PathBuf, Error> 
 }
 
 /// Parses the file at `path`; a missing file has no profiles.
-fn read(path: &Path, kind: FileKind) -> Result<Profiles, Error> {
+fn read(path: &Path, kind: FileKind) -> Result<Sections, Error> {
     let bytes = match fs::read(path) {
         Ok(bytes) => zeroize::Zeroizing::new(bytes),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Profiles::new()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Sections::default()),
         Err(e) => {
             return Err(Error::ProfileFileUnreadable {
                 path: path.to_path_buf(),
@@ -333,7 +379,7 @@ fn read(path: &Path, kind: FileKind) -> Result<Profiles, Error> {
             problem: "the line is not UTF-8 text",
         }
     })?;
-    profile_file::parse(text, path, kind)
+    profile_file::parse_sections(text, path, kind)
 }
 
 #[cfg(test)]

@@ -4,9 +4,11 @@
 //! - `[default]`, and `[profile NAME]` (config file) or `[NAME]`
 //!   (credentials file), start a profile. Profile names are case-sensitive;
 //!   spaces or tabs around the name and after `profile` are ignored. In the
-//!   config file `[profile default]` wins over `[default]`. Other sections
-//!   (`[sso-session x]`, `[services x]`, `[NAME]` without `profile` in the
-//!   config file, `[profile NAME]` in the credentials file) are skipped.
+//!   config file `[profile default]` wins over `[default]`. The config
+//!   file's `[sso-session NAME]` and `[services NAME]` sections are kept
+//!   apart ([`parse_sections`]); other sections (`[NAME]` without `profile`
+//!   in the config file, `[profile NAME]` in the credentials file) are
+//!   skipped.
 //! - `name = value` sets a property; names are case-insensitive, spaces
 //!   around both are trimmed, a later value wins, a profile given twice is
 //!   merged.
@@ -42,6 +44,18 @@ pub(crate) type Section = HashMap<String, Zeroizing<String>>;
 /// The profiles of one file, by name.
 pub(crate) type Profiles = HashMap<String, Section>;
 
+/// All the sections of one file: its profiles, and (config file only) its
+/// `[sso-session NAME]` and `[services NAME]` sections, each by name.
+#[derive(Debug, Default)]
+pub(crate) struct Sections {
+    /// The profiles.
+    pub(crate) profiles: Profiles,
+    /// `[sso-session NAME]`: IAM Identity Center sessions.
+    pub(crate) sso_sessions: Profiles,
+    /// `[services NAME]`: per-service settings (endpoint URLs).
+    pub(crate) services: Profiles,
+}
+
 /// Where the properties of the current line go.
 enum Target {
     /// Before the first section header.
@@ -62,10 +76,20 @@ enum Target {
 enum ProfileKey {
     Named(String),
     BareDefault,
+    SsoSession(String),
+    Services(String),
 }
 
-/// Parses `text`, the contents of the file at `path` (named in errors).
+/// Parses `text`, the contents of the file at `path` (named in errors):
+/// its profiles.
+#[cfg(test)]
 pub(crate) fn parse(text: &str, path: &Path, kind: FileKind) -> Result<Profiles, Error> {
+    parse_sections(text, path, kind).map(|sections| sections.profiles)
+}
+
+/// Parses `text`, the contents of the file at `path` (named in errors): its
+/// profiles, `sso-session` and `services` sections.
+pub(crate) fn parse_sections(text: &str, path: &Path, kind: FileKind) -> Result<Sections, Error> {
     let mut sections: HashMap<ProfileKey, Section> = HashMap::new();
     let mut target = Target::Nothing;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -119,18 +143,20 @@ pub(crate) fn parse(text: &str, path: &Path, kind: FileKind) -> Result<Profiles,
             }
         }
     }
-    let bare_default = sections.remove(&ProfileKey::BareDefault);
-    let mut profiles: Profiles = sections
-        .into_iter()
-        .filter_map(|(key, section)| match key {
-            ProfileKey::Named(name) => Some((name, section)),
-            ProfileKey::BareDefault => None,
-        })
-        .collect();
-    if let Some(section) = bare_default {
-        profiles.entry("default".to_owned()).or_insert(section);
+    let mut all = Sections::default();
+    let mut bare_default = None;
+    for (key, section) in sections {
+        match key {
+            ProfileKey::Named(name) => all.profiles.insert(name, section),
+            ProfileKey::BareDefault => bare_default.replace(section),
+            ProfileKey::SsoSession(name) => all.sso_sessions.insert(name, section),
+            ProfileKey::Services(name) => all.services.insert(name, section),
+        };
     }
-    Ok(profiles)
+    if let Some(section) = bare_default {
+        all.profiles.entry("default".to_owned()).or_insert(section);
+    }
+    Ok(all)
 }
 
 const NO_SECTION: &str = "a setting comes before the first [profile] line";
@@ -149,8 +175,21 @@ fn section_name(line: &str, kind: FileKind) -> Result<Option<ProfileKey>, &'stat
         .and_then(|l| l.strip_suffix(']'))
         .ok_or("a section line must end with `]`")?
         .trim_matches(WHITESPACE);
+    let other = |prefix: &str| {
+        inner
+            .strip_prefix(prefix)
+            .filter(|rest| rest.starts_with(WHITESPACE))
+            .map(|rest| rest.trim_matches(WHITESPACE))
+            .filter(|name| !name.is_empty() && !name.contains(char::is_whitespace))
+    };
     let name = match kind {
         FileKind::Config if inner == "default" => return Ok(Some(ProfileKey::BareDefault)),
+        FileKind::Config if other("sso-session").is_some() => {
+            return Ok(other("sso-session").map(|n| ProfileKey::SsoSession(n.to_owned())))
+        }
+        FileKind::Config if other("services").is_some() => {
+            return Ok(other("services").map(|n| ProfileKey::Services(n.to_owned())))
+        }
         FileKind::Config => match inner.strip_prefix("profile") {
             Some(rest) if rest.is_empty() || rest.starts_with(WHITESPACE) => {
                 rest.trim_matches(WHITESPACE)
