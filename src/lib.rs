@@ -202,7 +202,7 @@ pub use provider::{
     ProfileProvider, ProvideCredentials, DEFAULT_REFRESH_MARGIN,
 };
 #[cfg(feature = "network-credentials")]
-pub use provider::HttpClient;
+pub use provider::{AssumeRoleProvider, HttpClient, SsoProvider, WebIdentityProvider};
 pub use settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
 pub use signer::{Signer, SigningOutput, DEFAULT_UNSIGNED_HEADERS, MAX_PRESIGN_EXPIRY};
 pub use verify::{CredentialsLookup, VerifiedRequest, Verifier, DEFAULT_CLOCK_SKEW};

@@ -214,9 +214,9 @@ impl fmt::Display for ProfileProblem {
                 "web_identity_token_file was specified but role_arn was missing: add \
                  the role to assume",
             ),
-            ProfileProblem::InvalidDurationSeconds => f.write_str(
-                "duration_seconds must be a whole number of seconds from 900 to 43200",
-            ),
+            ProfileProblem::InvalidDurationSeconds => {
+                f.write_str("duration_seconds must be a whole number of seconds from 900 to 43200")
+            }
             ProfileProblem::SsoSettingMissing { setting } => write!(
                 f,
                 "IAM Identity Center settings lack {setting}: run `aws configure sso` \

@@ -6,14 +6,18 @@ use super::{Env, EnvProvider, ProfileProvider, ProvideCredentials};
 use crate::{Credentials, Error};
 
 /// Credentials from where the AWS CLI looks, in its order: the environment
-/// variables ([`EnvProvider`]) when `AWS_ACCESS_KEY_ID` is set, else the
-/// profile named by `AWS_PROFILE` (or `default`) in the shared files
-/// ([`ProfileProvider`], which runs a `credential_process`).
+/// variables ([`EnvProvider`]) when `AWS_ACCESS_KEY_ID` is set; with the
+/// `network-credentials` feature, then a web identity
+/// ([`WebIdentityProvider`](crate::WebIdentityProvider)) when
+/// `AWS_WEB_IDENTITY_TOKEN_FILE` is set; else the profile named by
+/// `AWS_PROFILE` (or `default`) in the shared files ([`ProfileProvider`],
+/// which runs a `credential_process` and, with the feature, assumes roles
+/// and reads IAM Identity Center logins).
 ///
 /// As with the AWS CLI, `AWS_PROFILE` does not override keys set in the
 /// environment. To read one profile whatever the environment holds, use
-/// [`ProfileProvider::profile`]. Container and instance metadata, assumed
-/// roles and IAM Identity Center (SSO) are not read.
+/// [`ProfileProvider::profile`]. Without the `network-credentials` feature,
+/// assumed roles and IAM Identity Center (SSO) are not read.
 ///
 /// It looks afresh at each call; [`Signer::from_env`](crate::Signer::from_env)
 /// puts it behind a [`CachingProvider`](crate::CachingProvider), which you
@@ -33,6 +37,8 @@ use crate::{Credentials, Error};
 #[derive(Debug, Clone, Default)]
 pub struct DefaultChain {
     env: Env,
+    #[cfg(feature = "network-credentials")]
+    client: super::transport::SharedHttpClient,
 }
 
 impl DefaultChain {
@@ -59,18 +65,57 @@ impl DefaultChain {
         self.env = env;
         self
     }
+
+    /// Sends the requests of the network sources (STS, IAM Identity
+    /// Center) through `client` instead of the default client.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use http_sigv4::{DefaultChain, HttpClient};
+    ///
+    /// struct Offline;
+    /// impl HttpClient for Offline {
+    ///     fn send(&self, _: http::Request<Vec<u8>>, _: Duration) -> std::io::Result<http::Response<Vec<u8>>> {
+    ///         Err(std::io::ErrorKind::NotConnected.into())
+    ///     }
+    /// }
+    /// let chain = DefaultChain::new().http_client(Offline);
+    /// # let _ = chain;
+    /// ```
+    #[cfg(feature = "network-credentials")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network-credentials")))]
+    pub fn http_client(mut self, client: impl super::HttpClient + 'static) -> Self {
+        self.client = super::transport::SharedHttpClient::new(client);
+        self
+    }
 }
 
 impl ProvideCredentials for DefaultChain {
     fn provide_credentials(&self) -> Result<Credentials, Error> {
-        match self.env.get(AWS_ACCESS_KEY_ID) {
-            Some(_) => EnvProvider::new()
+        if self.env.get(AWS_ACCESS_KEY_ID).is_some() {
+            return EnvProvider::new()
                 .env(self.env.clone())
-                .provide_credentials(),
-            None => ProfileProvider::new()
-                .env(self.env.clone())
-                .provide_credentials(),
+                .provide_credentials();
         }
+        #[cfg(feature = "network-credentials")]
+        if self
+            .env
+            .get(super::web_identity::AWS_WEB_IDENTITY_TOKEN_FILE)
+            .is_some()
+        {
+            return super::WebIdentityProvider::new()
+                .env(self.env.clone())
+                .shared_client(self.client.clone())
+                .provide_credentials();
+        }
+        let profile = ProfileProvider::new().env(self.env.clone());
+        #[cfg(feature = "network-credentials")]
+        let profile = profile.shared_client(self.client.clone());
+        // WIRING: the container endpoint and then instance metadata come
+        // next (other branch): try them when this fails with
+        // Error::ProfileNotFound for a profile nobody named (no AWS_PROFILE)
+        // or Error::MissingEnvironmentVariable { name: "HOME" }.
+        profile.provide_credentials()
     }
 }
 

@@ -293,7 +293,10 @@ mod tests {
         let Value::Object(span) = &m["Extra"] else {
             panic!("{:?}", m["Extra"])
         };
-        assert_eq!(parse_object(&doc[span.clone()]).unwrap()["nested"], Value::Nested);
+        assert_eq!(
+            parse_object(&doc[span.clone()]).unwrap()["nested"],
+            Value::Nested
+        );
         assert_eq!(m.len(), 6);
     }
 

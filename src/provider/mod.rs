@@ -12,27 +12,41 @@
 //! environment unless a test (or a program that keeps its configuration
 //! elsewhere) passes one of its own.
 
+#[cfg(feature = "network-credentials")]
+mod assume_role;
 mod cache;
 mod chain;
 mod env;
 mod json;
 mod process;
 mod profile;
+#[cfg(feature = "network-credentials")]
+mod profile_chain;
 mod profile_file;
 #[cfg(feature = "network-credentials")]
 mod remote;
 #[cfg(feature = "network-credentials")]
+mod sso;
+#[cfg(feature = "network-credentials")]
 mod sts;
 #[cfg(feature = "network-credentials")]
 mod transport;
+#[cfg(feature = "network-credentials")]
+mod web_identity;
 
+#[cfg(feature = "network-credentials")]
+pub use assume_role::AssumeRoleProvider;
 pub use cache::{CachingProvider, DEFAULT_REFRESH_MARGIN};
 pub use chain::DefaultChain;
 pub use env::{Env, EnvProvider};
 pub use process::ProcessProvider;
 pub use profile::{region_from_env_or_profile, ProfileProvider};
 #[cfg(feature = "network-credentials")]
+pub use sso::SsoProvider;
+#[cfg(feature = "network-credentials")]
 pub use transport::HttpClient;
+#[cfg(feature = "network-credentials")]
+pub use web_identity::WebIdentityProvider;
 
 use crate::{Credentials, Error};
 

@@ -26,6 +26,7 @@ const CREDENTIAL_PROCESS: &str = "credential_process";
 const REGION: &str = "region";
 /// Settings of sources the AWS CLI tries before a profile's keys, which
 /// this crate does not run.
+#[cfg(not(feature = "network-credentials"))]
 const UNSUPPORTED: [&str; 3] = ["role_arn", "sso_session", "sso_start_url"];
 
 /// Credentials from a profile of the shared config and credentials files,
@@ -75,6 +76,8 @@ const UNSUPPORTED: [&str; 3] = ["role_arn", "sso_session", "sso_start_url"];
 pub struct ProfileProvider {
     env: Env,
     profile: Option<String>,
+    #[cfg(feature = "network-credentials")]
+    client: super::transport::SharedHttpClient,
 }
 
 impl ProfileProvider {
@@ -114,6 +117,35 @@ impl ProfileProvider {
     /// ```
     pub fn profile(mut self, name: impl Into<String>) -> Self {
         self.profile = Some(name.into());
+        self
+    }
+
+    /// Sends the requests of the profile's network sources (STS for
+    /// `role_arn` and `web_identity_token_file`, IAM Identity Center for
+    /// `sso_session` and `sso_start_url`) through `client`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use http_sigv4::{HttpClient, ProfileProvider};
+    ///
+    /// struct Offline;
+    /// impl HttpClient for Offline {
+    ///     fn send(&self, _: http::Request<Vec<u8>>, _: Duration) -> std::io::Result<http::Response<Vec<u8>>> {
+    ///         Err(std::io::ErrorKind::NotConnected.into())
+    ///     }
+    /// }
+    /// let provider = ProfileProvider::new().http_client(Offline);
+    /// # let _ = provider;
+    /// ```
+    #[cfg(feature = "network-credentials")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network-credentials")))]
+    pub fn http_client(self, client: impl super::HttpClient + 'static) -> Self {
+        self.shared_client(super::transport::SharedHttpClient::new(client))
+    }
+
+    #[cfg(feature = "network-credentials")]
+    pub(crate) fn shared_client(mut self, client: super::transport::SharedHttpClient) -> Self {
+        self.client = client;
         self
     }
 
@@ -157,6 +189,14 @@ impl ProfileProvider {
 impl ProvideCredentials for ProfileProvider {
     fn provide_credentials(&self) -> Result<Credentials, Error> {
         let files = SharedFiles::load(&self.env)?;
+        #[cfg(feature = "network-credentials")]
+        return super::profile_chain::credentials(
+            &files,
+            &self.profile_name(),
+            &self.env,
+            &self.client,
+        );
+        #[cfg(not(feature = "network-credentials"))]
         files.credentials(&self.profile_name(), &self.env)
     }
 }
@@ -196,7 +236,7 @@ pub fn region_from_env_or_profile(env: &Env, profile: Option<&str>) -> Result<St
         .ok_or(Error::MissingRegion { profile })
 }
 
-fn profile_name(env: &Env, explicit: Option<&str>) -> String {
+pub(crate) fn profile_name(env: &Env, explicit: Option<&str>) -> String {
     explicit
         .map(str::to_owned)
         .or_else(|| env.get(AWS_PROFILE))
@@ -275,6 +315,7 @@ impl SharedFiles {
             .map(|value| value.as_str())
     }
 
+    #[cfg(not(feature = "network-credentials"))]
     fn credentials(&self, profile: &str, env: &Env) -> Result<Credentials, Error> {
         if self.credentials.get(profile).is_none() && self.config.get(profile).is_none() {
             return Err(self.not_found(profile));

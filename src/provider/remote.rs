@@ -115,7 +115,11 @@ impl Remote<'_> {
     /// the profile's `services` names.
     fn services_endpoint(&self, service: Service) -> Option<String> {
         let name = self.profile_setting("services")?;
-        let nested = self.files?.services.get(name)?.get(service.services_key())?;
+        let nested = self
+            .files?
+            .services
+            .get(name)?
+            .get(service.services_key())?;
         nested.lines().find_map(|line| {
             let (key, value) = line.split_once('=')?;
             (key.trim().eq_ignore_ascii_case("endpoint_url") && !value.trim().is_empty())
@@ -186,16 +190,22 @@ mod tests {
     fn files_with(config: &str) -> (tempfile::TempDir, SharedFiles) {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("config"), config).unwrap();
-        let env = Env::from_vars([
-            ("AWS_CONFIG_FILE", dir.path().join("config")),
-            ("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none")),
-        ]
-        .map(|(k, v)| (k, v.to_str().unwrap().to_owned())));
+        let env = Env::from_vars(
+            [
+                ("AWS_CONFIG_FILE", dir.path().join("config")),
+                ("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none")),
+            ]
+            .map(|(k, v)| (k, v.to_str().unwrap().to_owned())),
+        );
         let files = SharedFiles::load(&env).unwrap();
         (dir, files)
     }
 
-    fn endpoint(vars: &[(&str, &str)], config: &str, service: Service) -> Result<Option<String>, Error> {
+    fn endpoint(
+        vars: &[(&str, &str)],
+        config: &str,
+        service: Service,
+    ) -> Result<Option<String>, Error> {
         let (_dir, files) = files_with(config);
         let env = Env::from_vars(vars.iter().copied());
         let client = SharedHttpClient::default();
@@ -218,9 +228,18 @@ mod tests {
             ("AWS_ENDPOINT_URL_STS", "http://sts-env"),
             ("AWS_ENDPOINT_URL", "http://global-env"),
         ];
-        assert_eq!(endpoint(&both, CONFIG, sts), Ok(Some("http://sts-env".into())));
-        assert_eq!(endpoint(&both[1..], CONFIG, sts), Ok(Some("http://global-env".into())));
-        assert_eq!(endpoint(&[], CONFIG, sts), Ok(Some("http://sts-profile".into())));
+        assert_eq!(
+            endpoint(&both, CONFIG, sts),
+            Ok(Some("http://sts-env".into()))
+        );
+        assert_eq!(
+            endpoint(&both[1..], CONFIG, sts),
+            Ok(Some("http://global-env".into()))
+        );
+        assert_eq!(
+            endpoint(&[], CONFIG, sts),
+            Ok(Some("http://sts-profile".into()))
+        );
         // No `sso` entry in the services section: the profile's endpoint_url.
         assert_eq!(
             endpoint(&[], CONFIG, Service::Sso),
@@ -233,7 +252,11 @@ mod tests {
 
     #[test]
     fn an_endpoint_that_is_not_an_http_url_names_its_setting() {
-        let err = endpoint(&[("AWS_ENDPOINT_URL_STS", "sts.local:8080")], "", Service::Sts);
+        let err = endpoint(
+            &[("AWS_ENDPOINT_URL_STS", "sts.local:8080")],
+            "",
+            Service::Sts,
+        );
         assert_eq!(
             err,
             Err(Error::InvalidEndpoint {
@@ -241,7 +264,11 @@ mod tests {
             })
         );
         let err = endpoint(&[], "[default]\nendpoint_url = ftp://x\n", Service::Sts).unwrap_err();
-        assert!(err.to_string().contains("endpoint_url of profile `default`"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("endpoint_url of profile `default`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -161,9 +161,14 @@ fn form(params: &[(&str, &str)]) -> Zeroizing<Vec<u8>> {
 /// The credentials in a successful answer.
 fn parse_credentials(operation: &'static str, body: &[u8]) -> Result<Credentials, Error> {
     let invalid = |problem: String| Error::CredentialsServiceResponse { operation, problem };
-    let fields = ["AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"];
-    let [key_id, secret, token, expiration] = child_texts(body, "Credentials", fields)
-        .map_err(|problem| invalid(problem.to_owned()))?;
+    let fields = [
+        "AccessKeyId",
+        "SecretAccessKey",
+        "SessionToken",
+        "Expiration",
+    ];
+    let [key_id, secret, token, expiration] =
+        child_texts(body, "Credentials", fields).map_err(|problem| invalid(problem.to_owned()))?;
     let missing = |field: &str| invalid(format!("no `Credentials/{field}` in the XML"));
     let key_id = key_id.ok_or_else(|| missing("AccessKeyId"))?;
     let secret = secret.ok_or_else(|| missing("SecretAccessKey"))?;
@@ -171,7 +176,10 @@ fn parse_credentials(operation: &'static str, body: &[u8]) -> Result<Credentials
     let expiration = expiration.ok_or_else(|| missing("Expiration"))?;
     let expiry = parse_rfc3339(&expiration)
         .ok_or_else(|| invalid("`Credentials/Expiration` is not an RFC 3339 time".to_owned()))?;
-    Ok(Credentials::new(key_id.as_str(), secret.as_str(), Some(token.as_str())).with_expiry(expiry))
+    Ok(
+        Credentials::new(key_id.as_str(), secret.as_str(), Some(token.as_str()))
+            .with_expiry(expiry),
+    )
 }
 
 /// The `Code` and `Message` of an error answer (empty if it has none).

@@ -157,7 +157,10 @@ fn errors_carry_code_and_escaped_message_and_are_not_retried() {
     );
     assert_eq!(client.sent().len(), 1);
     let msg = err.to_string();
-    assert!(msg.contains("STS AssumeRole failed with HTTP status 403, AccessDenied"), "{msg}");
+    assert!(
+        msg.contains("STS AssumeRole failed with HTTP status 403, AccessDenied"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -172,7 +175,11 @@ fn server_errors_and_throttling_are_retried_twice() {
     assert_eq!(creds.access_key_id(), "ASIAIOSFODNN7EXAMPLE");
     assert_eq!(client.sent().len(), 3);
 
-    let client = Scripted::new([Err(ErrorKind::TimedOut), Err(ErrorKind::TimedOut), Err(ErrorKind::TimedOut)]);
+    let client = Scripted::new([
+        Err(ErrorKind::TimedOut),
+        Err(ErrorKind::TimedOut),
+        Err(ErrorKind::TimedOut),
+    ]);
     let err = run(&[], &client, |r| assume_role(r, &source(), &role())).unwrap_err();
     assert!(
         matches!(&err, Error::CredentialsRequestFailed { kind: ErrorKind::TimedOut, endpoint, .. }
