@@ -92,7 +92,9 @@ impl DefaultChain {
 
 impl ProvideCredentials for DefaultChain {
     fn provide_credentials(&self) -> Result<Credentials, Error> {
-        if self.env.get(AWS_ACCESS_KEY_ID).is_some() {
+        // A blank key id (spaces) counts as unset, as in the AWS SDKs.
+        let key_id = self.env.get(AWS_ACCESS_KEY_ID);
+        if key_id.is_some_and(|id| !id.trim().is_empty()) {
             return EnvProvider::new()
                 .env(self.env.clone())
                 .provide_credentials();
@@ -169,6 +171,16 @@ mod tests {
         assert_eq!(
             key_id(env_with_home(&home, &[("AWS_PROFILE", "dev")])),
             Ok("FILE_DEV".into())
+        );
+    }
+
+    #[test]
+    fn blank_key_id_counts_as_unset() {
+        let home = home_with_profiles();
+        let blank = [("AWS_ACCESS_KEY_ID", " "), ("AWS_SECRET_ACCESS_KEY", " ")];
+        assert_eq!(
+            key_id(env_with_home(&home, &blank)),
+            Ok("FILE_DEFAULT".into())
         );
     }
 
