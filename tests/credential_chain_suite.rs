@@ -42,6 +42,9 @@ use http_sigv4::{
 };
 use serde_json::Value;
 
+#[path = "credential_chain_suite/assume_role_tests.rs"]
+mod assume_role_tests;
+
 const SUITE_ENV: &str = "SIGV4_CREDENTIALS_SUITE";
 
 const DEFAULT_CHAIN: &str = "default-credential-provider-chain";
