@@ -8,7 +8,7 @@ use crate::{Credentials, Error};
 /// Credentials from where the AWS CLI looks, in its order: the environment
 /// variables ([`EnvProvider`]) when `AWS_ACCESS_KEY_ID` is set; with the
 /// `network-credentials` feature, then a web identity
-/// ([`WebIdentityProvider`](crate::WebIdentityProvider)) when
+/// (`WebIdentityProvider`) when
 /// `AWS_WEB_IDENTITY_TOKEN_FILE` is set; else the profile named by
 /// `AWS_PROFILE` (or `default`) in the shared files ([`ProfileProvider`],
 /// which runs a `credential_process` and, with the feature, assumes roles

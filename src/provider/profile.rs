@@ -41,9 +41,19 @@ const UNSUPPORTED: [&str; 3] = ["role_arn", "sso_session", "sso_start_url"];
 ///
 /// What a profile yields, in the AWS CLI's order:
 /// 1. `role_arn`, `sso_session` or `sso_start_url` (assume-role and IAM
-///    Identity Center profiles, which the CLI tries first): an
-///    [`Error::ProfileWithoutCredentials`] naming the setting, rather than
-///    other credentials than the CLI would use;
+///    Identity Center profiles, which the CLI tries first): without the
+///    `network-credentials` feature, an [`Error::ProfileWithoutCredentials`]
+///    naming the setting, rather than other credentials than the CLI would
+///    use. With it, as the AWS SDKs resolve them: `role_arn` with
+///    `source_profile` (followed, loops refused; after the first profile a
+///    profile's keys win over its own role; a profile that is its own
+///    source uses its keys) or `credential_source` (`Environment`), with
+///    `external_id`, `role_session_name` and `duration_seconds`, assumed
+///    with STS `AssumeRole` (`AssumeRoleProvider`);
+///    `web_identity_token_file` with `role_arn`
+///    (`WebIdentityProvider`'s request); an
+///    IAM Identity Center role (`SsoProvider`). A
+///    role with `mfa_serial` is refused: a program cannot type the code;
 /// 2. `aws_access_key_id` and `aws_secret_access_key` (and
 ///    `aws_session_token`) in the credentials file;
 /// 3. `credential_process`, from either file (the credentials file wins),
