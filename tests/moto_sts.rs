@@ -23,7 +23,9 @@ use ureq_client::UreqClient;
 const ROLE: &str = "arn:aws:iam::123456789012:role/http-sigv4-moto";
 
 fn moto_url() -> Option<String> {
-    let url = std::env::var("SIGV4_MOTO_URL").ok().filter(|u| !u.is_empty());
+    let url = std::env::var("SIGV4_MOTO_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
     if url.is_none() {
         eprintln!("SIGV4_MOTO_URL is not set: moto test not run (tests/moto/run.sh runs it)");
     }
@@ -56,7 +58,10 @@ fn caller_arn(url: &str, creds: &Credentials) -> String {
         .unwrap();
     let response = UreqClient.send(request, Duration::from_secs(10)).unwrap();
     let body = String::from_utf8(response.into_body()).unwrap();
-    let arn = body.split("<Arn>").nth(1).and_then(|rest| rest.split("</Arn>").next());
+    let arn = body
+        .split("<Arn>")
+        .nth(1)
+        .and_then(|rest| rest.split("</Arn>").next());
     arn.unwrap_or_else(|| panic!("no Arn in {body}")).to_owned()
 }
 
