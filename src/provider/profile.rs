@@ -327,7 +327,7 @@ impl SharedFiles {
 
     #[cfg(not(feature = "network-credentials"))]
     fn credentials(&self, profile: &str, env: &Env) -> Result<Credentials, Error> {
-        if self.credentials.get(profile).is_none() && self.config.get(profile).is_none() {
+        if !self.credentials.contains_key(profile) && !self.config.contains_key(profile) {
             return Err(self.not_found(profile));
         }
         if let Some(setting) = UNSUPPORTED
