@@ -42,8 +42,12 @@
 //!
 //! ```text
 //! DefaultChain ──► EnvProvider      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN
+//!              ├─► WebIdentityProvider  AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN (*)
 //!              └─► ProfileProvider  AWS_PROFILE (or `default`) in ~/.aws/credentials, ~/.aws/config
-//!                    └─► ProcessProvider   the profile's credential_process (JSON on stdout)
+//!                    ├─► ProcessProvider   the profile's credential_process (JSON on stdout)
+//!                    └─► role_arn (source_profile, credential_source), web_identity_token_file,
+//!                        sso_session / sso_start_url: STS and IAM Identity Center (*)
+//! (*) feature `network-credentials`: requests go through an `HttpClient`
 //! CachingProvider ─ keeps them until a margin before they expire; one refresh at a time
 //! ```
 //!
@@ -147,6 +151,8 @@
 //!   [`EnvProvider`], [`ProfileProvider`], [`ProcessProvider`],
 //!   [`DefaultChain`], [`CachingProvider`] (with [`DEFAULT_REFRESH_MARGIN`]),
 //!   all reading an [`Env`]; [`region_from_env_or_profile`] finds the region.
+//!   With the `network-credentials` feature: `WebIdentityProvider`,
+//!   `AssumeRoleProvider`, `SsoProvider`, sending through an `HttpClient`.
 //! - [`Signer`]: signs into headers or presigned URLs; its settings are
 //!   [`Payload`], [`ContentSha256Header`], [`UriEncoding`],
 //!   [`PathNormalization`] and [`SessionTokenMode`].
