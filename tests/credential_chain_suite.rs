@@ -9,16 +9,18 @@
 //!
 //! Harness rules (see `shared/test-suites/README.md`):
 //! - `env.json` is the whole environment. The case's `fs/` is the root of
-//!   its file system: it is copied to a temporary folder, and `HOME`, the
-//!   absolute paths in `env.json` and the `web_identity_token_file` settings
-//!   of the copied config files are moved under that folder.
+//!   its file system: it is copied to a temporary folder, and the variables
+//!   that name files (`HOME`, `AWS_WEB_IDENTITY_TOKEN_FILE`, …: see
+//!   `FILE_VARIABLES`) and the `web_identity_token_file` settings of the
+//!   copied config files are moved under that folder.
 //! - Each request the chain sends must be the next one recorded: same
 //!   method, scheme, host and path, the same query parameters (in any
 //!   order), a signature (`authorization`, with the recorded access key id
-//!   and service `sts`) exactly when one was recorded, `x-amz-security-token`
-//!   exactly when recorded, the same `x-amz-sso_bearer_token` and
-//!   `content-type`, and a form body with the same `Action`, `Version` and
-//!   parameter names. The recorded `RoleSessionName` (generated),
+//!   and service `sts`) exactly when one was recorded (another
+//!   `authorization`, a container endpoint's token, must be equal),
+//!   `x-amz-security-token` and the IMDS token headers exactly when
+//!   recorded, the same `x-amz-sso_bearer_token`, and for a form body the
+//!   same `content-type`, `Action`, `Version` and parameter names. The recorded `RoleSessionName` (generated),
 //!   `WebIdentityToken` and web identity `RoleArn` values are not compared:
 //!   the recordings were taken with other files than the ones in `fs/`.
 //!   Every recorded exchange must be used.
@@ -281,23 +283,42 @@ fn compare(request: &http::Request<Vec<u8>>, recorded: &Recorded) -> Vec<String>
             .get(name)
             .map(|v| v.to_str().unwrap().to_owned())
     };
-    for name in ["x-amz-sso_bearer_token", "content-type"] {
+    check(
+        "x-amz-sso_bearer_token",
+        format!("{:?}", header("x-amz-sso_bearer_token")),
+        format!("{:?}", recorded.headers.get("x-amz-sso_bearer_token")),
+    );
+    if !recorded.body.is_empty() {
         check(
-            name,
-            format!("{:?}", header(name)),
-            format!("{:?}", recorded.headers.get(name)),
+            "content-type",
+            format!("{:?}", header("content-type")),
+            format!("{:?}", recorded.headers.get("content-type")),
         );
     }
-    for name in ["authorization", "x-amz-security-token"] {
+    for name in [
+        "authorization",
+        "x-amz-security-token",
+        "x-aws-ec2-metadata-token",
+        "x-aws-ec2-metadata-token-ttl-seconds",
+    ] {
         check(
             &format!("{name} present"),
             header(name).is_some().to_string(),
             recorded.headers.contains_key(name).to_string(),
         );
     }
+    let sigv4 = |auth: &&String| auth.starts_with("AWS4-HMAC-SHA256 ");
+    if let Some(theirs) = recorded.headers.get("authorization").filter(|a| !sigv4(a)) {
+        // A container endpoint's token, sent as it is.
+        check(
+            "authorization",
+            format!("{:?}", header("authorization")),
+            format!("{:?}", Some(theirs)),
+        );
+    }
     if let (Some(ours), Some(theirs)) = (
         header("authorization"),
-        recorded.headers.get("authorization"),
+        recorded.headers.get("authorization").filter(sigv4),
     ) {
         // `Credential=AKID/date/region/service/aws4_request`: key id and service.
         let scope = |auth: &str| {
@@ -390,6 +411,15 @@ fn reroot_config_files(root: &Path, dir: &Path) {
     }
 }
 
+/// The variables that name files or folders (moved under the copy of `fs/`).
+const FILE_VARIABLES: [&str; 5] = [
+    "HOME",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+];
+
 /// The case's environment, with its file system copied under `root`.
 fn environment(case: &Path, root: &Path) -> Env {
     if case.join("fs").is_dir() {
@@ -399,7 +429,7 @@ fn environment(case: &Path, root: &Path) -> Env {
     let vars = read_json(&case.join("env.json"));
     let vars = vars.as_object().unwrap().iter().map(|(name, value)| {
         let value = value.as_str().unwrap();
-        let value = match value.starts_with('/') {
+        let value = match FILE_VARIABLES.contains(&name.as_str()) {
             true => rooted(root, value),
             false => value.to_owned(),
         };
