@@ -170,17 +170,14 @@ impl AssumeRoleProvider {
 impl ProvideCredentials for AssumeRoleProvider {
     fn provide_credentials(&self) -> Result<Credentials, Error> {
         let source = self.source.provide_credentials()?;
-        let env = match &self.region {
-            Some(region) => with_region(&self.env, region),
-            None => self.env.clone(),
-        };
-        let files = SharedFiles::load_if_home(&env)?;
-        let profile = super::profile::profile_name(&env, None);
+        let files = SharedFiles::load_if_home(&self.env)?;
+        let profile = super::profile::profile_name(&self.env, None);
         let remote = Remote {
-            env: &env,
+            env: &self.env,
             files: files.as_ref(),
             profile: &profile,
             client: &self.client,
+            region: self.region.as_deref(),
         };
         let generated;
         let session_name = match &self.session_name {
@@ -200,26 +197,6 @@ impl ProvideCredentials for AssumeRoleProvider {
             duration_seconds,
         };
         sts::assume_role(&remote, &source, &role)
-    }
-}
-
-/// `env` with `AWS_REGION` set to `region` (the region given in code wins).
-fn with_region(env: &Env, region: &str) -> Env {
-    match env.fixed_vars() {
-        Some(vars) => Env::from_vars(
-            vars.iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .filter(|(k, _)| k != "AWS_REGION")
-                .chain([("AWS_REGION".to_owned(), region.to_owned())]),
-        ),
-        None => {
-            let mut vars: Vec<(String, String)> = std::env::vars_os()
-                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-                .filter(|(k, _)| k != "AWS_REGION")
-                .collect();
-            vars.push(("AWS_REGION".to_owned(), region.to_owned()));
-            Env::from_vars(vars)
-        }
     }
 }
 

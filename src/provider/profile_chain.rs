@@ -73,6 +73,7 @@ pub(crate) fn credentials(
         files: Some(files),
         profile: selected,
         client,
+        region: None,
     };
     let mut credentials = match &chain.base {
         Base::KeysOrProcess { profile } => files.keys_or_process(profile, env)?,

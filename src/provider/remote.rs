@@ -59,11 +59,17 @@ pub(crate) struct Remote<'a> {
     /// The selected profile: its `region`, `endpoint_url` and `services`.
     pub(crate) profile: &'a str,
     pub(crate) client: &'a SharedHttpClient,
+    /// A region given in code, which wins over the environment and files.
+    pub(crate) region: Option<&'a str>,
 }
 
 impl Remote<'_> {
-    /// `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the profile's `region`.
+    /// The region given in code, else `AWS_REGION`, else
+    /// `AWS_DEFAULT_REGION`, else the profile's `region`.
     pub(crate) fn region(&self) -> Option<String> {
+        if let Some(region) = self.region {
+            return Some(region.to_owned());
+        }
         self.env
             .get("AWS_REGION")
             .or_else(|| self.env.get("AWS_DEFAULT_REGION"))
@@ -214,6 +220,7 @@ mod tests {
             files: Some(&files),
             profile: "default",
             client: &client,
+            region: None,
         };
         remote.configured_endpoint(service)
     }

@@ -131,6 +131,7 @@ impl ProvideCredentials for SsoProvider {
             files: Some(&files),
             profile: &profile,
             client: &self.client,
+            region: None,
         };
         sso.credentials(&remote, SystemTime::now())
     }

@@ -102,7 +102,9 @@ fn call(
     };
     let body = form(params);
     let mut delay = RETRY_DELAY;
-    for attempt in 1..=MAX_ATTEMPTS {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
         let mut request = http::Request::post(endpoint.as_str())
             .header(
                 http::header::CONTENT_TYPE,
@@ -141,7 +143,6 @@ fn call(
         std::thread::sleep(delay);
         delay *= 2;
     }
-    unreachable!("the last attempt returns")
 }
 
 /// `name=value&…`, each percent-encoded (unreserved characters kept).

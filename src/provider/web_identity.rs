@@ -119,6 +119,7 @@ impl ProvideCredentials for WebIdentityProvider {
             files: files.as_ref(),
             profile: &profile,
             client: &self.client,
+            region: None,
         };
         assume_role_with_token_file(
             &remote,

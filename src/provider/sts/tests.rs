@@ -46,6 +46,7 @@ fn run<T>(vars: &[(&str, &str)], client: &Scripted, f: impl FnOnce(&Remote<'_>) 
         files: None,
         profile: "default",
         client: &shared,
+        region: None,
     };
     f(&remote)
 }
