@@ -29,6 +29,9 @@ pub(crate) enum Service {
     Sts,
     /// IAM Identity Center's portal (service id `SSO`).
     Sso,
+    /// IAM Identity Center's OIDC service (service id `SSO OIDC`), which
+    /// renews tokens.
+    SsoOidc,
 }
 
 impl Service {
@@ -37,6 +40,7 @@ impl Service {
         match self {
             Service::Sts => "STS",
             Service::Sso => "SSO",
+            Service::SsoOidc => "SSO_OIDC",
         }
     }
 
@@ -45,6 +49,7 @@ impl Service {
         match self {
             Service::Sts => "sts",
             Service::Sso => "sso",
+            Service::SsoOidc => "sso_oidc",
         }
     }
 }

@@ -22,7 +22,6 @@ use super::remote::{escape_remote, Remote, Service};
 use super::transport::SharedHttpClient;
 use super::{Env, HttpClient, ProvideCredentials};
 use crate::canonical::query::push_encoded_byte;
-use crate::timestamp::parse_rfc3339;
 use crate::{Credentials, Error, ProfileProblem, SsoTokenProblem};
 
 const GET_ROLE_CREDENTIALS: &str = "IAM Identity Center GetRoleCredentials";
@@ -32,8 +31,12 @@ const GET_ROLE_CREDENTIALS: &str = "IAM Identity Center GetRoleCredentials";
 /// `sso_start_url` + `sso_region`), with the token that `aws sso login`
 /// cached in `~/.aws/sso/cache/`.
 ///
-/// An expired or missing token is an [`Error::SsoToken`] that says which
-/// `aws sso login` to run; this provider does not refresh it. Each call
+/// A token of an `sso_session` login that expires within five minutes is
+/// renewed with its refresh token (OIDC `CreateToken` at
+/// `https://oidc.<sso_region>.amazonaws.com`, or `AWS_ENDPOINT_URL_SSO_OIDC`)
+/// and the cache file rewritten, as the AWS SDKs do. An expired token that
+/// cannot be renewed, or a missing one, is an [`Error::SsoToken`] that says
+/// which `aws sso login` to run. Each call
 /// asks the portal: put the provider behind a
 /// [`CachingProvider`](crate::CachingProvider).
 /// [`ProfileProvider`](crate::ProfileProvider) (and so
@@ -209,7 +212,7 @@ impl SsoProfile {
         remote: &Remote<'_>,
         now: SystemTime,
     ) -> Result<Credentials, Error> {
-        let token = self.cached_token(remote.env, now)?;
+        let token = self.cached_token(remote, now)?;
         let base = match remote.configured_endpoint(Service::Sso)? {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("https://portal.sso.{}.amazonaws.com", self.region),
@@ -241,10 +244,11 @@ impl SsoProfile {
     /// The access token `aws sso login` cached, if it is still valid.
     fn cached_token(
         &self,
-        env: &Env,
+        remote: &Remote<'_>,
         now: SystemTime,
     ) -> Result<zeroize::Zeroizing<String>, Error> {
-        let home = env
+        let home = remote
+            .env
             .home_dir()
             .ok_or(Error::MissingEnvironmentVariable { name: "HOME" })?;
         let key = self.session.as_deref().unwrap_or(&self.start_url);
@@ -261,38 +265,17 @@ impl SsoProfile {
             problem,
             login: login.clone(),
         };
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => zeroize::Zeroizing::new(bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(token_error(path, SsoTokenProblem::Missing))
+        let token = token::read(&path).map_err(|problem| token_error(path.clone(), problem))?;
+        if token.needs_refresh(now) && self.session.is_some() {
+            if let Some(renewed) = token.refresh(remote, &self.region, &path, now) {
+                return Ok(renewed);
             }
-            Err(e) => {
-                return Err(token_error(
-                    path,
-                    SsoTokenProblem::Unreadable { kind: e.kind() },
-                ))
-            }
-        };
-        let invalid = |problem| SsoTokenProblem::Invalid { problem };
-        let mut fields = json::parse_object(&bytes)
-            .map_err(|_| token_error(path.clone(), invalid("not a JSON object")))?;
-        let expires_at = match fields.get("expiresAt") {
-            Some(Value::String(s)) => parse_rfc3339(s),
-            _ => None,
         }
-        .ok_or_else(|| token_error(path.clone(), invalid("no RFC 3339 `expiresAt`")))?;
-        if expires_at <= now {
-            return Err(token_error(
-                path,
-                SsoTokenProblem::Expired {
-                    expired_at: expires_at,
-                },
-            ));
+        if token.expires_at <= now {
+            let expired_at = token.expires_at;
+            return Err(token_error(path, SsoTokenProblem::Expired { expired_at }));
         }
-        match fields.remove("accessToken") {
-            Some(Value::String(token)) if !token.is_empty() => Ok(token),
-            _ => Err(token_error(path, invalid("no `accessToken`"))),
-        }
+        Ok(token.access_token)
     }
 }
 
@@ -350,6 +333,8 @@ fn service_error(response: &http::Response<Vec<u8>>) -> Error {
         message: escape_remote(&message),
     }
 }
+
+mod token;
 
 #[cfg(test)]
 mod tests;

@@ -1,4 +1,6 @@
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::timestamp::parse_rfc3339;
 
 use super::*;
 use crate::provider::transport::scripted::Scripted;
@@ -189,4 +191,125 @@ fn incomplete_settings_are_named() {
         ),
         ProfileProblem::SsoTokenOnly
     );
+}
+
+/// A token that `aws sso login --sso-session dev` cached, with what renews it.
+fn renewable(expires_at: &str) -> String {
+    format!(
+        r#"{{"accessToken": "old-token", "expiresAt": "{expires_at}", "refreshToken": "old-refresh",
+            "clientId": "client-1", "clientSecret": "client-secret", "registrationExpiresAt": "2199-01-01T00:00:00Z",
+            "region": "us-east-1", "startUrl": "https://d-abc123.awsapps.com/start"}}"#
+    )
+}
+
+const SESSION_TOKEN_FILE: &str = "34c6fceca75e456f25e7e99531e2425c6c1de443.json";
+
+#[test]
+fn an_expired_session_token_is_renewed_and_saved() {
+    let home = Home::new(SESSION_CONFIG);
+    let path = home
+        .dir
+        .path()
+        .join(".aws/sso/cache")
+        .join(SESSION_TOKEN_FILE);
+    std::fs::write(&path, renewable("2020-01-01T00:00:00Z")).unwrap();
+    let renewed = r#"{"accessToken":"new-token","expiresIn":3600,"refreshToken":"new-refresh","tokenType":"Bearer"}"#;
+    let client = Scripted::new([Ok((200, renewed.into())), Ok((200, ANSWER.into()))]);
+    let creds = home.provider(&client).provide_credentials().unwrap();
+    assert_eq!(creds.access_key_id(), "ASIASSO");
+    let sent = client.sent();
+    assert_eq!(sent[0].method(), http::Method::POST);
+    assert_eq!(sent[0].uri(), "https://oidc.us-east-1.amazonaws.com/token");
+    let body = json::parse_object(sent[0].body()).unwrap();
+    for (name, value) in [
+        ("clientId", "client-1"),
+        ("clientSecret", "client-secret"),
+        ("grantType", "refresh_token"),
+        ("refreshToken", "old-refresh"),
+    ] {
+        assert_eq!(
+            body.get(name),
+            Some(&Value::String(value.to_owned().into())),
+            "{name}"
+        );
+    }
+    assert_eq!(sent[1].headers()["x-amz-sso_bearer_token"], "new-token");
+
+    let saved = json::parse_object(&std::fs::read(&path).unwrap()).unwrap();
+    let text = |name: &str| match &saved[name] {
+        Value::String(s) => s.to_string(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(text("accessToken"), "new-token");
+    assert_eq!(text("refreshToken"), "new-refresh");
+    assert_eq!(text("clientId"), "client-1");
+    assert_eq!(text("startUrl"), "https://d-abc123.awsapps.com/start");
+    let expires_at = parse_rfc3339(&text("expiresAt")).unwrap();
+    let left = expires_at.duration_since(SystemTime::now()).unwrap();
+    assert!(
+        left > Duration::from_secs(3500) && left <= Duration::from_secs(3600),
+        "{left:?}"
+    );
+}
+
+#[test]
+fn a_failed_renewal_keeps_a_token_that_is_still_valid_else_says_to_log_in() {
+    let home = Home::new(SESSION_CONFIG);
+    let path = home
+        .dir
+        .path()
+        .join(".aws/sso/cache")
+        .join(SESSION_TOKEN_FILE);
+    // Valid for two more minutes: inside the renewal window.
+    let soon = SystemTime::now() + Duration::from_secs(120);
+    let soon = crate::timestamp::Timestamp::new(soon).unwrap();
+    let d = soon.amz_date();
+    let soon = format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        &d[0..4],
+        &d[4..6],
+        &d[6..8],
+        &d[9..11],
+        &d[11..13],
+        &d[13..15]
+    );
+    std::fs::write(&path, renewable(&soon)).unwrap();
+    let refused = r#"{"error":"invalid_grant"}"#;
+    let client = Scripted::new([Ok((400, refused.into())), Ok((200, ANSWER.into()))]);
+    home.provider(&client).provide_credentials().unwrap();
+    let sent = client.sent();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[1].headers()["x-amz-sso_bearer_token"], "old-token");
+
+    std::fs::write(&path, renewable("2020-01-01T00:00:00Z")).unwrap();
+    let client = Scripted::new([Ok((400, refused.into()))]);
+    let err = home.provider(&client).provide_credentials().unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::SsoToken {
+                problem: SsoTokenProblem::Expired { .. },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(client.sent().len(), 1);
+}
+
+#[test]
+fn legacy_tokens_are_not_renewed() {
+    let home = Home::new(LEGACY_CONFIG);
+    let path = home
+        .dir
+        .path()
+        .join(".aws/sso/cache/dace00cba5f8355ec9d274ceb2bcebdfbeed0e12.json");
+    std::fs::write(&path, renewable("2020-01-01T00:00:00Z")).unwrap();
+    let client = Scripted::new([]);
+    let err = home.provider(&client).provide_credentials().unwrap_err();
+    assert!(
+        err.to_string().contains("aws sso login --profile default"),
+        "{err}"
+    );
+    assert!(client.sent().is_empty());
 }
