@@ -42,7 +42,7 @@ pub(super) fn read(path: &Path) -> Result<CachedToken, SsoTokenProblem> {
     let invalid = |problem| SsoTokenProblem::Invalid { problem };
     let fields = json::parse_object(&bytes).map_err(|_| invalid("not a JSON object"))?;
     let expires_at = string(&fields, "expiresAt")
-        .and_then(|s| parse_rfc3339(s))
+        .and_then(parse_rfc3339)
         .ok_or(invalid("no RFC 3339 `expiresAt`"))?;
     let access_token = Zeroizing::new(
         string(&fields, "accessToken")
