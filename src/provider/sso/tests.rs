@@ -244,6 +244,12 @@ fn an_expired_session_token_is_renewed_and_saved() {
     assert_eq!(text("refreshToken"), "new-refresh");
     assert_eq!(text("clientId"), "client-1");
     assert_eq!(text("startUrl"), "https://d-abc123.awsapps.com/start");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
     let expires_at = parse_rfc3339(&text("expiresAt")).unwrap();
     let left = expires_at.duration_since(SystemTime::now()).unwrap();
     assert!(

@@ -169,8 +169,17 @@ impl CachedToken {
             push_member(&mut out, name, value);
         }
         out.push('}');
+        // Readable by its owner only, as the AWS CLI writes it: it holds
+        // tokens and the client secret.
         let temporary = PathBuf::from(format!("{}.tmp", path.display()));
-        std::fs::write(&temporary, out.as_bytes())?;
+        let _ = std::fs::remove_file(&temporary);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&temporary)?;
+        std::io::Write::write_all(&mut file, out.as_bytes())?;
+        drop(file);
         std::fs::rename(&temporary, path)
     }
 }
