@@ -621,7 +621,13 @@ impl fmt::Display for Error {
                 write!(f, "credentials are unavailable: {reason}")
             }
             #[cfg(feature = "network-credentials")]
-            other => network::fmt(other, f),
+            err @ (Error::CredentialsRequestFailed { .. }
+            | Error::CredentialsServiceError { .. }
+            | Error::CredentialsServiceResponse { .. }
+            | Error::InvalidEndpoint { .. }
+            | Error::WebIdentityTokenUnreadable { .. }
+            | Error::ProfileConfig { .. }
+            | Error::SsoToken { .. }) => network::fmt(err, f),
         }
     }
 }

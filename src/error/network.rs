@@ -97,7 +97,8 @@ pub enum SsoTokenProblem {
     },
 }
 
-/// The message of a network source's error; `err` is one of them.
+/// The message of a network source's error; `err` is one of them (the
+/// caller lists them, so a new variant elsewhere needs its own message).
 pub(super) fn fmt(err: &Error, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     match err {
         Error::CredentialsRequestFailed {
