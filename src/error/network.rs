@@ -236,3 +236,101 @@ impl fmt::Display for ProfileProblem {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::ErrorKind;
+    use std::path::PathBuf;
+
+    use super::*;
+
+    #[test]
+    fn messages_name_what_failed_and_what_to_do() {
+        let cases: Vec<(Error, &[&str])> = vec![
+            (
+                Error::CredentialsRequestFailed {
+                    operation: "STS AssumeRole",
+                    endpoint: "https://sts.eu-west-1.amazonaws.com/".into(),
+                    kind: ErrorKind::TimedOut,
+                    message: "timed out".into(),
+                },
+                &[
+                    "STS AssumeRole",
+                    "https://sts.eu-west-1.amazonaws.com/",
+                    "timed out",
+                    "AWS_ENDPOINT_URL_",
+                ],
+            ),
+            (
+                Error::CredentialsServiceError {
+                    operation: "STS AssumeRoleWithWebIdentity",
+                    status: 400,
+                    code: "InvalidIdentityToken".into(),
+                    message: "No OpenIDConnect provider found".into(),
+                },
+                &[
+                    "HTTP status 400, InvalidIdentityToken: No OpenIDConnect provider found",
+                    "trust policy",
+                ],
+            ),
+            (
+                Error::CredentialsServiceResponse {
+                    operation: "STS AssumeRole",
+                    problem: "no `Credentials` element".into(),
+                },
+                &["STS AssumeRole", "no `Credentials` element", "real service"],
+            ),
+            (
+                Error::InvalidEndpoint {
+                    setting: "AWS_ENDPOINT_URL_STS".into(),
+                },
+                &["AWS_ENDPOINT_URL_STS", "http://"],
+            ),
+            (
+                Error::WebIdentityTokenUnreadable {
+                    path: PathBuf::from("/var/run/token"),
+                    kind: ErrorKind::NotFound,
+                },
+                &["/var/run/token", "not found", "AWS_WEB_IDENTITY_TOKEN_FILE"],
+            ),
+            (
+                Error::ProfileConfig {
+                    profile: "app".into(),
+                    problem: ProfileProblem::CredentialSourceUnavailable {
+                        name: "EcsContainer".into(),
+                    },
+                },
+                &["profile `app`", "`EcsContainer`", "source_profile"],
+            ),
+            (
+                Error::SsoToken {
+                    path: PathBuf::from("/h/.aws/sso/cache/x.json"),
+                    problem: SsoTokenProblem::Expired {
+                        expired_at: SystemTime::UNIX_EPOCH,
+                    },
+                    login: "--profile dev".into(),
+                },
+                &[
+                    "/h/.aws/sso/cache/x.json",
+                    "expired",
+                    "aws sso login --profile dev",
+                ],
+            ),
+        ];
+        for (error, parts) in cases {
+            let msg = error.to_string();
+            for part in parts {
+                assert!(msg.contains(part), "{msg:?} lacks {part:?}");
+            }
+        }
+        let empty = Error::CredentialsServiceError {
+            operation: "STS AssumeRole",
+            status: 503,
+            code: String::new(),
+            message: String::new(),
+        };
+        assert!(empty
+            .to_string()
+            .starts_with("STS AssumeRole failed with HTTP status 503: check"));
+    }
+}
