@@ -12,6 +12,10 @@ pub use endpoint::EndpointProblem;
 mod cause;
 
 pub use cause::Cause;
+#[cfg(feature = "network-credentials")]
+mod network;
+#[cfg(feature = "network-credentials")]
+pub use network::{ProfileProblem, SsoTokenProblem};
 
 /// Everything that can go wrong while signing or verifying a request.
 ///
@@ -344,6 +348,89 @@ pub enum Error {
     CredentialsProvider {
         /// The provider's error.
         source: Cause,
+    },
+
+    // ---- Network credential sources (feature `network-credentials`) ----
+    /// A request of a network credential source got no answer (the
+    /// [`HttpClient`](crate::HttpClient) failed: no connection, a timeout).
+    #[cfg(feature = "network-credentials")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network-credentials")))]
+    CredentialsRequestFailed {
+        /// The operation, e.g. `STS AssumeRole`.
+        operation: &'static str,
+        /// The endpoint it was sent to (without its query).
+        endpoint: String,
+        /// What the client reported (e.g. `TimedOut`).
+        kind: io::ErrorKind,
+        /// The client's message.
+        message: String,
+    },
+    /// The service of a network credential source (STS, IAM Identity
+    /// Center) answered with an error.
+    #[cfg(feature = "network-credentials")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network-credentials")))]
+    CredentialsServiceError {
+        /// The operation, e.g. `STS AssumeRole`.
+        operation: &'static str,
+        /// The HTTP status.
+        status: u16,
+        /// The service's error code (e.g. `AccessDenied`), control
+        /// characters escaped; empty when it sent none.
+        code: String,
+        /// The service's message, control characters escaped and cut to
+        /// 512 characters; empty when it sent none.
+        message: String,
+    },
+    /// The answer of a network credential source's service could not be
+    /// read (not the XML or JSON it sends, or a field is missing).
+    #[cfg(feature = "network-credentials")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network-credentials")))]
+    CredentialsServiceResponse {
+        /// The operation, e.g. `STS AssumeRole`.
+        operation: &'static str,
+        /// What is wrong with the answer.
+        problem: String,
+    },
+    /// An endpoint setting (`AWS_ENDPOINT_URL_STS`, a profile's
+    /// `endpoint_url`, …) is not an absolute `http` or `https` URL.
+    #[cfg(feature = "network-credentials")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network-credentials")))]
+    InvalidEndpointSetting {
+        /// Where the URL was set: the variable, or the profile setting.
+        setting: String,
+    },
+    /// The web identity token file (`AWS_WEB_IDENTITY_TOKEN_FILE` or a
+    /// profile's `web_identity_token_file`) cannot be read, or is empty.
+    #[cfg(feature = "network-credentials")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network-credentials")))]
+    WebIdentityTokenUnreadable {
+        /// The file.
+        path: PathBuf,
+        /// Why (`InvalidData` for an empty file or one that is not UTF-8).
+        kind: io::ErrorKind,
+    },
+    /// A profile's role, web identity or IAM Identity Center settings
+    /// cannot be used; [`ProfileProblem`] says which.
+    #[cfg(feature = "network-credentials")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network-credentials")))]
+    ProfileConfig {
+        /// The profile whose settings are wrong.
+        profile: String,
+        /// What is wrong.
+        problem: ProfileProblem,
+    },
+    /// The cached IAM Identity Center token (`~/.aws/sso/cache/<sha1>.json`)
+    /// is missing, unreadable or expired: log in again.
+    #[cfg(feature = "network-credentials")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network-credentials")))]
+    SsoToken {
+        /// The cached token's file.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: SsoTokenProblem,
+        /// The arguments of `aws sso login` that renew it, e.g.
+        /// `--sso-session my-sso` or `--profile dev`.
+        login: String,
     },
 }
 
@@ -697,6 +784,14 @@ impl fmt::Display for Error {
             Error::InstanceMetadata(problem) => {
                 endpoint::fmt(endpoint::Source::InstanceMetadata, problem, f)
             }
+            #[cfg(feature = "network-credentials")]
+            err @ (Error::CredentialsRequestFailed { .. }
+            | Error::CredentialsServiceError { .. }
+            | Error::CredentialsServiceResponse { .. }
+            | Error::InvalidEndpointSetting { .. }
+            | Error::WebIdentityTokenUnreadable { .. }
+            | Error::ProfileConfig { .. }
+            | Error::SsoToken { .. }) => network::fmt(err, f),
             Error::CredentialsProvider { source } => {
                 write!(f, "the credentials provider failed: {source}")
             }

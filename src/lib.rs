@@ -72,10 +72,14 @@
 //!
 //! ```text
 //! DefaultChain ──► EnvProvider      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN
+//!              ├─► WebIdentityProvider  AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN (*)
 //!              └─► ProfileProvider  AWS_PROFILE (or `default`) in ~/.aws/credentials, ~/.aws/config
-//!                    └─► ProcessProvider   the profile's credential_process (JSON on stdout)
-//!              └─► ContainerProvider  ECS / EKS Pod Identity endpoint   (feature network-credentials)
-//!              └─► ImdsProvider       EC2 instance metadata, IMDSv2      (feature network-credentials)
+//!                    ├─► ProcessProvider   the profile's credential_process (JSON on stdout)
+//!                    └─► role_arn (source_profile, credential_source), web_identity_token_file,
+//!                        sso_session / sso_start_url: STS and IAM Identity Center (*)
+//!              ├─► ContainerProvider  ECS / EKS Pod Identity endpoint (*)
+//!              └─► ImdsProvider       EC2 instance metadata, IMDSv2 (*)
+//! (*) feature `network-credentials`: requests go through an `HttpClient`
 //! CachingProvider ─ keeps them until a margin before they expire; one refresh at a time
 //! ```
 //!
@@ -203,6 +207,8 @@
 //!   [`EnvProvider`], [`ProfileProvider`], [`ProcessProvider`],
 //!   [`DefaultChain`], [`CachingProvider`] (with [`DEFAULT_REFRESH_MARGIN`]),
 //!   all reading an [`Env`]; [`region_from_env_or_profile`] finds the region.
+//!   With the `network-credentials` feature: `WebIdentityProvider`,
+//!   `AssumeRoleProvider`, `SsoProvider`, sending through an `HttpClient`.
 //! - [`Signer`]: signs into headers or presigned URLs; its settings are
 //!   [`Payload`], [`ContentSha256Header`], [`UriEncoding`],
 //!   [`PathNormalization`] and [`SessionTokenMode`].
@@ -280,6 +286,8 @@ pub use credentials::Credentials;
 #[cfg(feature = "network-credentials")]
 pub use error::EndpointProblem;
 pub use error::{Cause, Error, Malformed};
+#[cfg(feature = "network-credentials")]
+pub use error::{ProfileProblem, SsoTokenProblem};
 pub use payload::{Payload, PayloadHasher, SignableBody};
 pub use provider::{
     region_from_env_or_profile, CachingProvider, DefaultChain, Env, EnvProvider, ProcessProvider,
@@ -287,8 +295,8 @@ pub use provider::{
 };
 #[cfg(feature = "network-credentials")]
 pub use provider::{
-    region_from_imds, ContainerProvider, DefaultHttpClient, HttpClient, ImdsEndpointMode,
-    ImdsProvider,
+    region_from_imds, AssumeRoleProvider, ContainerProvider, DefaultHttpClient, HttpClient,
+    ImdsEndpointMode, ImdsProvider, SsoProvider, WebIdentityProvider,
 };
 pub use s3::{Addressing, S3Endpoint, S3};
 pub use settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};

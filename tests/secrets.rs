@@ -154,3 +154,53 @@ fn reqwest_middleware_hides_them() {
         http_sigv4::SigningMiddleware::new(ApiGatewaySigner::new(creds(), "us-east-1"));
     assert_hidden("SigningMiddleware", &debug_forms(&middleware));
 }
+
+#[cfg(feature = "network-credentials")]
+#[test]
+fn network_providers_hide_them() {
+    use http_sigv4::{AssumeRoleProvider, SsoProvider, WebIdentityProvider};
+    struct Offline;
+    impl http_sigv4::HttpClient for Offline {
+        fn send(
+            &self,
+            _: http::Request<Vec<u8>>,
+            _: Duration,
+        ) -> std::io::Result<http::Response<Vec<u8>>> {
+            Err(std::io::ErrorKind::NotConnected.into())
+        }
+    }
+    let forms = [
+        (
+            "AssumeRoleProvider",
+            debug_forms(
+                &AssumeRoleProvider::new("arn:aws:iam::1:role/r", creds())
+                    .external_id("x")
+                    .env(env())
+                    .http_client(Offline),
+            ),
+        ),
+        (
+            "WebIdentityProvider",
+            debug_forms(&WebIdentityProvider::new().env(env()).http_client(Offline)),
+        ),
+        (
+            "SsoProvider",
+            debug_forms(&SsoProvider::new().env(env()).http_client(Offline)),
+        ),
+        (
+            "DefaultChain::http_client",
+            debug_forms(&DefaultChain::new().env(env()).http_client(Offline)),
+        ),
+    ];
+    for (what, shown) in &forms {
+        assert_hidden(what, shown);
+    }
+    // The source's secret signs the request but is not in the error.
+    use http_sigv4::ProvideCredentials;
+    let err = AssumeRoleProvider::new("arn:aws:iam::1:role/r", creds())
+        .env(env())
+        .http_client(Offline)
+        .provide_credentials()
+        .unwrap_err();
+    assert_hidden("AssumeRole error", &format!("{err}\n{err:?}"));
+}

@@ -7,34 +7,44 @@ use std::sync::Arc;
 
 use super::env::AWS_ACCESS_KEY_ID;
 #[cfg(feature = "network-credentials")]
-use super::{ContainerProvider, DefaultHttpClient, HttpClient, ImdsProvider};
+use super::transport::SharedHttpClient;
+#[cfg(feature = "network-credentials")]
+use super::web_identity::AWS_WEB_IDENTITY_TOKEN_FILE;
+#[cfg(feature = "network-credentials")]
+use super::{ContainerProvider, HttpClient, ImdsProvider, WebIdentityProvider};
 use super::{Env, EnvProvider, ProfileProvider, ProvideCredentials};
 #[cfg(feature = "network-credentials")]
 use crate::EndpointProblem;
 use crate::{Credentials, Error};
 
-/// Credentials from where the AWS CLI looks, in its order: the environment
-/// variables ([`EnvProvider`]) when `AWS_ACCESS_KEY_ID` is set, else the
-/// profile named by `AWS_PROFILE` (or `default`) in the shared files
-/// ([`ProfileProvider`], which runs a `credential_process`); with the
-/// `network-credentials` feature, then the container endpoint
-/// (`ContainerProvider`, when its variables are set) and then EC2
-/// instance metadata (`ImdsProvider`).
+/// Credentials from where the AWS SDKs look, in the AWS SDK for Rust's
+/// order: the environment variables ([`EnvProvider`]) when
+/// `AWS_ACCESS_KEY_ID` is set, else the profile named by `AWS_PROFILE` (or
+/// `default`) in the shared files ([`ProfileProvider`], which runs a
+/// `credential_process` and, with the `network-credentials` feature,
+/// assumes roles, reads web identity and IAM Identity Center logins); with
+/// the feature, when there is no such profile: a web identity
+/// (`WebIdentityProvider`, EKS IRSA) when `AWS_WEB_IDENTITY_TOKEN_FILE` is
+/// set, then the container endpoint (`ContainerProvider`, when its
+/// variables are set) and then EC2 instance metadata (`ImdsProvider`).
 ///
 /// As with the AWS CLI, `AWS_PROFILE` does not override keys set in the
 /// environment. To read one profile whatever the environment holds, use
 /// [`ProfileProvider::profile`]. Without the `network-credentials`
-/// feature, container and instance metadata are not read; assumed roles
-/// and IAM Identity Center (SSO) are not read.
+/// feature, web identity, container and instance metadata are not read,
+/// nor are assumed roles and IAM Identity Center (SSO).
 ///
-/// The network sources are tried only when the profile is missing (or
-/// there is no home directory, or the profile holds no credentials); a
-/// broken profile stops the chain with its error. When neither network
-/// source is set up (no container variables; instance metadata turned off,
-/// unreachable or timing out, as outside EC2), the profile's error is
-/// returned: it says what to set. Outside EC2 that takes up to about 2 s
-/// (the metadata service's timeouts); set `AWS_EC2_METADATA_DISABLED=true`
-/// to skip it.
+/// A profile comes before a web identity from the environment, as in the
+/// AWS SDK for Rust (its credential-chain suite's
+/// `profile_overrides_web_identity` case); the Java SDK checks the web
+/// identity first. The network sources are tried only when the profile is
+/// missing (or there is no home directory, or the profile holds no
+/// credentials); a broken profile stops the chain with its error. When
+/// neither network source is set up (no container variables; instance
+/// metadata turned off, unreachable or timing out, as outside EC2), the
+/// profile's error is returned: it says what to set. Outside EC2 that
+/// takes up to about 2 s (the metadata service's timeouts); set
+/// `AWS_EC2_METADATA_DISABLED=true` to skip it.
 ///
 /// It looks afresh at each call; [`Signer::from_env`](crate::Signer::from_env)
 /// puts it behind a [`CachingProvider`](crate::CachingProvider), which you
@@ -54,10 +64,10 @@ use crate::{Credentials, Error};
 #[derive(Clone, Default)]
 pub struct DefaultChain {
     env: Env,
-    /// The client of the network sources; `None`: a [`DefaultHttpClient`],
-    /// made when first needed.
+    /// The client of the network sources (a [`DefaultHttpClient`](crate::DefaultHttpClient)
+    /// unless one is given).
     #[cfg(feature = "network-credentials")]
-    client: Option<Arc<dyn HttpClient>>,
+    client: SharedHttpClient,
     /// Kept across calls: it remembers its last credentials (static
     /// stability).
     #[cfg(feature = "network-credentials")]
@@ -98,8 +108,9 @@ impl DefaultChain {
         self
     }
 
-    /// Sends the requests of the network sources (container endpoint,
-    /// instance metadata) through `client` instead of a
+    /// Sends the requests of the network sources (STS, IAM Identity
+    /// Center, container endpoint, instance metadata) through `client`
+    /// instead of a
     /// [`DefaultHttpClient`](crate::DefaultHttpClient).
     ///
     /// ```
@@ -127,7 +138,7 @@ impl DefaultChain {
     #[cfg(feature = "network-credentials")]
     #[cfg_attr(docsrs, doc(cfg(feature = "network-credentials")))]
     pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
-        self.client = Some(Arc::new(client));
+        self.client = SharedHttpClient::new(client);
         self.imds = Arc::default();
         self
     }
@@ -153,16 +164,17 @@ impl DefaultChain {
         self
     }
 
-    /// The container endpoint, then instance metadata; `profile_error` when
-    /// neither is set up.
+    /// A web identity from the environment, the container endpoint, then
+    /// instance metadata; `profile_error` when none is set up.
     #[cfg(feature = "network-credentials")]
     fn network_sources(&self, profile_error: Error) -> Result<Credentials, Error> {
-        let client = || -> Arc<dyn HttpClient> {
-            match &self.client {
-                Some(client) => client.clone(),
-                None => Arc::new(DefaultHttpClient::new()),
-            }
-        };
+        if self.env.get(AWS_WEB_IDENTITY_TOKEN_FILE).is_some() {
+            return WebIdentityProvider::new()
+                .env(self.env.clone())
+                .shared_client(self.client.clone())
+                .provide_credentials();
+        }
+        let client = || -> Arc<dyn HttpClient> { self.client.0.clone() };
         let container = ContainerProvider::new()
             .env(self.env.clone())
             .shared_client(client())
@@ -211,14 +223,17 @@ fn profile_absent(error: &Error) -> bool {
 
 impl ProvideCredentials for DefaultChain {
     fn provide_credentials(&self) -> Result<Credentials, Error> {
-        if self.env.get(AWS_ACCESS_KEY_ID).is_some() {
+        // A blank key id (spaces) counts as unset, as in the AWS SDKs.
+        let key_id = self.env.get(AWS_ACCESS_KEY_ID);
+        if key_id.is_some_and(|id| !id.trim().is_empty()) {
             return EnvProvider::new()
                 .env(self.env.clone())
                 .provide_credentials();
         }
-        let profile = ProfileProvider::new()
-            .env(self.env.clone())
-            .provide_credentials();
+        let profile = ProfileProvider::new().env(self.env.clone());
+        #[cfg(feature = "network-credentials")]
+        let profile = profile.shared_client(self.client.clone());
+        let profile = profile.provide_credentials();
         #[cfg(feature = "network-credentials")]
         let profile = match profile {
             Err(e) if profile_absent(&e) => self.network_sources(e),
@@ -273,6 +288,16 @@ mod tests {
             .env(env)
             .provide_credentials()
             .map(|c| c.access_key_id().to_owned())
+    }
+
+    #[test]
+    fn blank_key_id_counts_as_unset() {
+        let home = home_with_profiles();
+        let blank = [("AWS_ACCESS_KEY_ID", " "), ("AWS_SECRET_ACCESS_KEY", " ")];
+        assert_eq!(
+            key_id(env_with_home(&home, &blank)),
+            Ok("FILE_DEFAULT".into())
+        );
     }
 
     #[test]

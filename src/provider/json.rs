@@ -1,6 +1,7 @@
 //! Just enough JSON (RFC 8259) to read what a `credential_process` prints:
 //! one object whose members are strings, numbers, booleans or `null`.
-//! Nested arrays and objects are checked and skipped. Strings are kept in
+//! Arrays are checked and skipped; nested objects are checked and located
+//! (for answers such as IAM Identity Center's). Strings are kept in
 //! [`Zeroizing`] buffers since they hold secrets.
 
 use std::collections::HashMap;
@@ -15,8 +16,11 @@ pub(crate) enum Value {
     Number(String),
     Bool(bool),
     Null,
-    /// An array or object.
+    /// An array.
     Nested,
+    /// An object: where it lies in the text (parse it with
+    /// [`parse_object`] on that slice).
+    Object(std::ops::Range<usize>),
 }
 
 /// Why the text is not a JSON object. Never holds any of the text.
@@ -132,6 +136,7 @@ impl Parser<'_> {
                 Ok(Value::Nested)
             }
             Some(b'{') => {
+                let start = self.pos;
                 self.pos += 1;
                 self.skip_ws();
                 if !self.eat(b'}') {
@@ -149,7 +154,7 @@ impl Parser<'_> {
                         self.expect(b',')?;
                     }
                 }
-                Ok(Value::Nested)
+                Ok(Value::Object(start..self.pos))
             }
             _ => Err(self.invalid()),
         }
@@ -322,7 +327,13 @@ mod tests {
         assert_eq!(m["AccessKeyId"], string("ASIAEXAMPLE"));
         assert_eq!(m["SecretAccessKey"], string("wJalr/K7MDENG+bPxRfi"));
         assert_eq!(m["SessionToken"], string("tokén😀"));
-        assert_eq!(m["Extra"], Value::Nested);
+        let Value::Object(span) = &m["Extra"] else {
+            panic!("{:?}", m["Extra"])
+        };
+        assert_eq!(
+            parse_object(&doc[span.clone()]).unwrap()["nested"],
+            Value::Nested
+        );
         assert_eq!(m.len(), 6);
     }
 

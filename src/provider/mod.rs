@@ -14,6 +14,8 @@
 //! environment unless a test (or a program that keeps its configuration
 //! elsewhere) passes one of its own.
 
+#[cfg(feature = "network-credentials")]
+mod assume_role;
 mod cache;
 mod chain;
 #[cfg(feature = "network-credentials")]
@@ -28,10 +30,22 @@ mod imds;
 mod json;
 pub(crate) mod process;
 mod profile;
+#[cfg(feature = "network-credentials")]
+mod profile_chain;
 pub(crate) mod profile_file;
 #[cfg(feature = "network-credentials")]
+mod remote;
+#[cfg(feature = "network-credentials")]
+mod sso;
+#[cfg(feature = "network-credentials")]
+mod sts;
+#[cfg(feature = "network-credentials")]
 mod transport;
+#[cfg(feature = "network-credentials")]
+mod web_identity;
 
+#[cfg(feature = "network-credentials")]
+pub use assume_role::AssumeRoleProvider;
 pub use cache::{CachingProvider, DEFAULT_REFRESH_MARGIN};
 pub use chain::DefaultChain;
 #[cfg(feature = "network-credentials")]
@@ -44,7 +58,11 @@ pub use imds::{region_from_imds, ImdsEndpointMode, ImdsProvider};
 pub use process::ProcessProvider;
 pub use profile::{region_from_env_or_profile, ProfileProvider};
 #[cfg(feature = "network-credentials")]
+pub use sso::SsoProvider;
+#[cfg(feature = "network-credentials")]
 pub use transport::HttpClient;
+#[cfg(feature = "network-credentials")]
+pub use web_identity::WebIdentityProvider;
 
 use crate::{Credentials, Error};
 

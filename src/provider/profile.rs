@@ -24,6 +24,7 @@ const CREDENTIAL_PROCESS: &str = "credential_process";
 const REGION: &str = "region";
 /// Settings of sources the AWS CLI tries before a profile's keys, which
 /// this crate does not run.
+#[cfg(not(feature = "network-credentials"))]
 const UNSUPPORTED: [&str; 3] = ["role_arn", "sso_session", "sso_start_url"];
 
 /// Credentials from a profile of the shared config and credentials files,
@@ -38,9 +39,19 @@ const UNSUPPORTED: [&str; 3] = ["role_arn", "sso_session", "sso_start_url"];
 ///
 /// What a profile yields, in the AWS CLI's order:
 /// 1. `role_arn`, `sso_session` or `sso_start_url` (assume-role and IAM
-///    Identity Center profiles, which the CLI tries first): an
-///    [`Error::ProfileWithoutCredentials`] naming the setting, rather than
-///    other credentials than the CLI would use;
+///    Identity Center profiles, which the CLI tries first): without the
+///    `network-credentials` feature, an [`Error::ProfileWithoutCredentials`]
+///    naming the setting, rather than other credentials than the CLI would
+///    use. With it, as the AWS SDKs resolve them: `role_arn` with
+///    `source_profile` (followed, loops refused; after the first profile a
+///    profile's keys win over its own role; a profile that is its own
+///    source uses its keys) or `credential_source` (`Environment`), with
+///    `external_id`, `role_session_name` and `duration_seconds`, assumed
+///    with STS `AssumeRole` (`AssumeRoleProvider`);
+///    `web_identity_token_file` with `role_arn`
+///    (`WebIdentityProvider`'s request); an
+///    IAM Identity Center role (`SsoProvider`). A
+///    role with `mfa_serial` is refused: a program cannot type the code;
 /// 2. `aws_access_key_id` and `aws_secret_access_key` (and
 ///    `aws_session_token`) in the credentials file;
 /// 3. `credential_process`, from either file (the credentials file wins),
@@ -73,6 +84,8 @@ const UNSUPPORTED: [&str; 3] = ["role_arn", "sso_session", "sso_start_url"];
 pub struct ProfileProvider {
     env: Env,
     profile: Option<String>,
+    #[cfg(feature = "network-credentials")]
+    client: super::transport::SharedHttpClient,
 }
 
 impl ProfileProvider {
@@ -112,6 +125,35 @@ impl ProfileProvider {
     /// ```
     pub fn profile(mut self, name: impl Into<String>) -> Self {
         self.profile = Some(name.into());
+        self
+    }
+
+    /// Sends the requests of the profile's network sources (STS for
+    /// `role_arn` and `web_identity_token_file`, IAM Identity Center for
+    /// `sso_session` and `sso_start_url`) through `client`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use http_sigv4::{HttpClient, ProfileProvider};
+    ///
+    /// struct Offline;
+    /// impl HttpClient for Offline {
+    ///     fn send(&self, _: http::Request<Vec<u8>>, _: Duration) -> std::io::Result<http::Response<Vec<u8>>> {
+    ///         Err(std::io::ErrorKind::NotConnected.into())
+    ///     }
+    /// }
+    /// let provider = ProfileProvider::new().http_client(Offline);
+    /// # let _ = provider;
+    /// ```
+    #[cfg(feature = "network-credentials")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network-credentials")))]
+    pub fn http_client(self, client: impl super::HttpClient + 'static) -> Self {
+        self.shared_client(super::transport::SharedHttpClient::new(client))
+    }
+
+    #[cfg(feature = "network-credentials")]
+    pub(crate) fn shared_client(mut self, client: super::transport::SharedHttpClient) -> Self {
+        self.client = client;
         self
     }
 
@@ -155,6 +197,14 @@ impl ProfileProvider {
 impl ProvideCredentials for ProfileProvider {
     fn provide_credentials(&self) -> Result<Credentials, Error> {
         let files = SharedFiles::load(&self.env)?;
+        #[cfg(feature = "network-credentials")]
+        return super::profile_chain::credentials(
+            &files,
+            &self.profile_name(),
+            &self.env,
+            &self.client,
+        );
+        #[cfg(not(feature = "network-credentials"))]
         files.credentials(&self.profile_name(), &self.env)
     }
 }
@@ -208,7 +258,7 @@ pub(crate) fn profile_setting(env: &Env, key: &str) -> Result<Option<String>, Er
         .map(str::to_owned))
 }
 
-fn profile_name(env: &Env, explicit: Option<&str>) -> String {
+pub(crate) fn profile_name(env: &Env, explicit: Option<&str>) -> String {
     explicit
         .map(str::to_owned)
         .or_else(|| env.get(AWS_PROFILE))
@@ -216,43 +266,81 @@ fn profile_name(env: &Env, explicit: Option<&str>) -> String {
 }
 
 /// Both files, parsed.
-struct SharedFiles {
+pub(crate) struct SharedFiles {
     credentials_path: PathBuf,
     credentials: Profiles,
     config_path: PathBuf,
     config: Profiles,
+    /// The config file's `[sso-session NAME]` sections.
+    #[cfg_attr(not(feature = "network-credentials"), allow(dead_code))]
+    pub(crate) sso_sessions: Profiles,
+    /// The config file's `[services NAME]` sections.
+    #[cfg_attr(not(feature = "network-credentials"), allow(dead_code))]
+    pub(crate) services: Profiles,
 }
 
 impl SharedFiles {
-    fn load(env: &Env) -> Result<Self, Error> {
+    pub(crate) fn load(env: &Env) -> Result<Self, Error> {
         let credentials_path = locate(env, AWS_SHARED_CREDENTIALS_FILE, "credentials")?;
         let config_path = locate(env, AWS_CONFIG_FILE, "config")?;
+        let config = profile_file::read(&config_path, FileKind::Config)?;
         Ok(SharedFiles {
-            credentials: profile_file::read(&credentials_path, FileKind::Credentials)?,
+            credentials: profile_file::read(&credentials_path, FileKind::Credentials)?.profiles,
             credentials_path,
-            config: profile_file::read(&config_path, FileKind::Config)?,
+            config: config.profiles,
+            sso_sessions: config.sso_sessions,
+            services: config.services,
             config_path,
         })
     }
 
+    /// The files, or `None` when there is no home directory to find them
+    /// in (and no variable names them).
+    #[cfg(feature = "network-credentials")]
+    pub(crate) fn load_if_home(env: &Env) -> Result<Option<Self>, Error> {
+        match SharedFiles::load(env) {
+            Err(Error::MissingEnvironmentVariable { .. }) => Ok(None),
+            other => other.map(Some),
+        }
+    }
+
+    /// Whether `profile` is in either file.
+    #[cfg(feature = "network-credentials")]
+    pub(crate) fn has_profile(&self, profile: &str) -> bool {
+        self.credentials.contains_key(profile) || self.config.contains_key(profile)
+    }
+
+    /// The error for a profile in neither file.
+    pub(crate) fn not_found(&self, profile: &str) -> Error {
+        Error::ProfileNotFound {
+            profile: profile.to_owned(),
+            credentials_file: self.credentials_path.clone(),
+            config_file: self.config_path.clone(),
+        }
+    }
+
+    /// Whether `profile` sets `aws_access_key_id` or
+    /// `aws_secret_access_key` in either file.
+    #[cfg(feature = "network-credentials")]
+    pub(crate) fn has_keys(&self, profile: &str) -> bool {
+        [&self.credentials, &self.config]
+            .into_iter()
+            .any(|file| file.get(profile).is_some_and(has_keys))
+    }
+
     /// A setting of `profile`, from the credentials file if it is there,
     /// else from the config file.
-    fn setting(&self, profile: &str, key: &str) -> Option<&str> {
+    pub(crate) fn setting(&self, profile: &str, key: &str) -> Option<&str> {
         [&self.credentials, &self.config]
             .into_iter()
             .find_map(|file| file.get(profile)?.get(key))
             .map(|value| value.as_str())
     }
 
+    #[cfg(not(feature = "network-credentials"))]
     fn credentials(&self, profile: &str, env: &Env) -> Result<Credentials, Error> {
-        let in_credentials = self.credentials.get(profile);
-        let in_config = self.config.get(profile);
-        if in_credentials.is_none() && in_config.is_none() {
-            return Err(Error::ProfileNotFound {
-                profile: profile.to_owned(),
-                credentials_file: self.credentials_path.clone(),
-                config_file: self.config_path.clone(),
-            });
+        if !self.credentials.contains_key(profile) && !self.config.contains_key(profile) {
+            return Err(self.not_found(profile));
         }
         if let Some(setting) = UNSUPPORTED
             .into_iter()
@@ -263,6 +351,15 @@ impl SharedFiles {
                 unsupported: Some(setting.to_owned()),
             });
         }
+        self.keys_or_process(profile, env)
+    }
+
+    /// The profile's own keys or `credential_process`, in the AWS CLI's
+    /// order: keys in the credentials file, then the process, then keys in
+    /// the config file.
+    pub(crate) fn keys_or_process(&self, profile: &str, env: &Env) -> Result<Credentials, Error> {
+        let in_credentials = self.credentials.get(profile);
+        let in_config = self.config.get(profile);
         if let Some(section) = in_credentials.filter(|s| has_keys(s)) {
             return keys(profile, section, &self.credentials_path);
         }

@@ -102,7 +102,7 @@ pub(crate) const MAX_FILE_SIZE: u64 = 1024 * 1024;
 /// it, and a device such as `/dev/zero` never ends. The file's type is
 /// checked before it is opened (opening a FIFO blocks), its size both
 /// before and while reading (it may grow).
-pub(crate) fn read(path: &Path, kind: FileKind) -> Result<Profiles, Error> {
+pub(crate) fn read(path: &Path, kind: FileKind) -> Result<ProfileFile, Error> {
     let unreadable = |e: io::Error| Error::ProfileFileUnreadable {
         path: path.to_path_buf(),
         kind: e.kind(),
@@ -110,7 +110,7 @@ pub(crate) fn read(path: &Path, kind: FileKind) -> Result<Profiles, Error> {
     };
     let metadata = match fs::metadata(path) {
         Ok(metadata) => metadata,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Profiles::new()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(ProfileFile::default()),
         Err(e) => return Err(unreadable(e)),
     };
     if !metadata.is_file() {
@@ -150,11 +150,12 @@ pub(crate) fn read(path: &Path, kind: FileKind) -> Result<Profiles, Error> {
             problem: "the line is not UTF-8 text",
         }
     })?;
-    parse(text, path, kind)
+    parse_file(text, path, kind)
 }
 
 /// Parses `text`, the contents of the file at `path` (named in errors), and
 /// returns its profiles.
+#[cfg(test)]
 pub(crate) fn parse(text: &str, path: &Path, kind: FileKind) -> Result<Profiles, Error> {
     parse_file(text, path, kind).map(|file| file.profiles)
 }

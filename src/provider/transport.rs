@@ -54,3 +54,87 @@ impl<T: HttpClient + ?Sized> HttpClient for std::sync::Arc<T> {
         (**self).send(request, timeout)
     }
 }
+
+/// A shared [`HttpClient`], cheap to clone, shown in `Debug` by name only.
+#[derive(Clone)]
+pub(crate) struct SharedHttpClient(pub(crate) std::sync::Arc<dyn HttpClient>);
+
+impl SharedHttpClient {
+    pub(crate) fn new(client: impl HttpClient + 'static) -> Self {
+        SharedHttpClient(std::sync::Arc::new(client))
+    }
+}
+
+impl Default for SharedHttpClient {
+    fn default() -> Self {
+        default_client()
+    }
+}
+
+impl std::fmt::Debug for SharedHttpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HttpClient")
+    }
+}
+
+/// The client the network sources use when none was given with
+/// `http_client`: a [`DefaultHttpClient`](crate::DefaultHttpClient).
+pub(crate) fn default_client() -> SharedHttpClient {
+    SharedHttpClient::new(super::DefaultHttpClient::new())
+}
+
+/// A stand-in client for unit tests: answers with scripted responses in
+/// order and keeps the requests it was sent.
+#[cfg(test)]
+pub(crate) mod scripted {
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use super::{HttpClient, SharedHttpClient};
+
+    /// One scripted answer: a response (status, body) or an I/O error.
+    pub(crate) type Answer = Result<(u16, String), std::io::ErrorKind>;
+
+    #[derive(Clone, Default)]
+    pub(crate) struct Scripted {
+        answers: Arc<Mutex<Vec<Answer>>>,
+        pub(crate) sent: Arc<Mutex<Vec<http::Request<Vec<u8>>>>>,
+    }
+
+    impl Scripted {
+        pub(crate) fn new(answers: impl IntoIterator<Item = Answer>) -> Self {
+            let mut answers: Vec<Answer> = answers.into_iter().collect();
+            answers.reverse();
+            Scripted {
+                answers: Arc::new(Mutex::new(answers)),
+                sent: Arc::default(),
+            }
+        }
+
+        pub(crate) fn shared(&self) -> SharedHttpClient {
+            SharedHttpClient::new(self.clone())
+        }
+
+        pub(crate) fn sent(&self) -> Vec<http::Request<Vec<u8>>> {
+            std::mem::take(&mut *self.sent.lock().unwrap())
+        }
+    }
+
+    impl HttpClient for Scripted {
+        fn send(
+            &self,
+            request: http::Request<Vec<u8>>,
+            _timeout: Duration,
+        ) -> std::io::Result<http::Response<Vec<u8>>> {
+            self.sent.lock().unwrap().push(request);
+            match self.answers.lock().unwrap().pop() {
+                Some(Ok((status, body))) => Ok(http::Response::builder()
+                    .status(status)
+                    .body(body.into_bytes())
+                    .unwrap()),
+                Some(Err(kind)) => Err(kind.into()),
+                None => Err(std::io::Error::other("no more scripted answers")),
+            }
+        }
+    }
+}

@@ -54,7 +54,7 @@ pub fn temporary_credentials() -> Credentials {
     Credentials::new(
         TEMP_ACCESS_KEY_ID,
         TEMP_SECRET_ACCESS_KEY,
-        Some(TEMP_SESSION_TOKEN),
+        Some(TEMP_SESSION_TOKEN.to_owned()),
     )
 }
 

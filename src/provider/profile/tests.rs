@@ -245,6 +245,18 @@ fn profiles_without_usable_credentials() {
             unsupported: None
         })
     );
+}
+
+/// Without the network sources, role and IAM Identity Center profiles are
+/// refused (with the feature they are assumed: profile_chain's tests).
+#[cfg(not(feature = "network-credentials"))]
+#[test]
+fn role_and_sso_profiles_are_refused_without_the_network_sources() {
+    let home = Home::new().config(
+        "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = default\n\
+         aws_access_key_id = A\naws_secret_access_key = S\n\
+         [profile sso]\nsso_session = corp\nsso_account_id = 1\n",
+    );
     // Not the static keys: the AWS CLI would assume the role.
     let err = home.creds(&[("AWS_PROFILE", "role")]).unwrap_err();
     assert_eq!(

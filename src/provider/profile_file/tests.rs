@@ -205,7 +205,7 @@ fn arbitrary_text_never_panics() {
 fn read_within_10s(path: &Path) -> Result<Profiles, Error> {
     let path = path.to_path_buf();
     let (done, result) = std::sync::mpsc::channel();
-    std::thread::spawn(move || done.send(read(&path, FileKind::Config)));
+    std::thread::spawn(move || done.send(read(&path, FileKind::Config).map(|file| file.profiles)));
     result
         .recv_timeout(std::time::Duration::from_secs(10))
         .expect("reading the file blocked")
