@@ -203,7 +203,10 @@ pub use provider::{
 pub use provider::HttpClient;
 pub use settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
 pub use signer::{Signer, SigningOutput, DEFAULT_UNSIGNED_HEADERS, MAX_PRESIGN_EXPIRY};
-pub use verify::{CredentialsLookup, VerifiedRequest, Verifier, DEFAULT_CLOCK_SKEW};
+pub use verify::{
+    BodyChecker, CredentialsLookup, StreamingMarker, UnsignedPayloadPolicy, UnsignedSource,
+    VerifiedHead, VerifiedPayload, VerifiedRequest, Verifier, DEFAULT_CLOCK_SKEW,
+};
 
 #[cfg(feature = "sigv4a")]
 pub use sigv4a::SigV4aSigner;
