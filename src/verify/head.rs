@@ -282,15 +282,20 @@ impl VerifiedHead {
     ///
     /// ```
     /// # use std::time::{Duration, UNIX_EPOCH};
-    /// # use http_sigv4::{Credentials, Payload, Signer, Verifier};
+    /// # use http_sigv4::{ContentSha256Header, Credentials, Payload, Signer, Verifier};
+    /// # use http_sigv4::{UnsignedSource, VerifiedPayload};
     /// # let creds = Credentials::new("AKID", "SECRET", None::<String>);
     /// # let lookup = { let c = creds.clone(); move |_: &str| Some(c.clone()) };
     /// # let t = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
-    /// let mut req = http::Request::get("https://bucket.s3.amazonaws.com/key").body(()).unwrap();
-    /// Signer::new(creds, "us-east-1", "s3").payload(Payload::Unsigned).sign_at(&mut req, t)?;
+    /// let mut req = http::Request::put("https://bucket.s3.amazonaws.com/key").body(()).unwrap();
+    /// Signer::new(creds, "us-east-1", "s3")
+    ///     .payload(Payload::Unsigned)
+    ///     .content_sha256_header(ContentSha256Header::Signed)
+    ///     .sign_at(&mut req, t)?;
     /// let head = Verifier::new(lookup, "us-east-1", "s3").verify_head_at(&req, t)?;
     /// assert!(!head.needs_body());
     /// let verified = head.without_body()?;
+    /// assert_eq!(verified.payload(), VerifiedPayload::Unsigned(UnsignedSource::Header));
     /// # Ok::<(), http_sigv4::Error>(())
     /// ```
     pub fn needs_body(&self) -> bool {
