@@ -339,7 +339,8 @@ pub enum Malformed {
     /// (SigV4a: `AKID/YYYYMMDD/service/aws4_request`).
     InvalidCredential,
     /// The signing time (`X-Amz-Date`, or `Date`) is missing or not a valid
-    /// `YYYYMMDDTHHMMSSZ` (IMF-fixdate for `Date`).
+    /// `YYYYMMDDTHHMMSSZ` (for `Date`: an HTTP date, IMF-fixdate, RFC 850 or
+    /// asctime, or an RFC 2822 date such as botocore's `... -0000`).
     InvalidDate,
     /// The credential scope's date is not the date of the signing time.
     ScopeDateMismatch,
