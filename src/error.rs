@@ -504,9 +504,9 @@ impl fmt::Display for Error {
                 "the Host header and the request URI's authority name different hosts: \
                  send the request to the host it was signed for",
             ),
-            Error::UserinfoInUri => f.write_str(
-                "the request URI's authority holds userinfo (user@host): remove it",
-            ),
+            Error::UserinfoInUri => {
+                f.write_str("the request URI's authority holds userinfo (user@host): remove it")
+            }
             Error::ExpiredToken { .. } => f.write_str(
                 "the credentials that signed the request have expired: sign with \
                  current credentials",
@@ -662,7 +662,11 @@ impl fmt::Display for Malformed {
             ),
             Malformed::HostNotSigned => f.write_str("`host` must be among the signed headers"),
             Malformed::SignedHeaderMissing { name } => {
-                write!(f, "signed header `{}` is not on the request", name.escape_debug())
+                write!(
+                    f,
+                    "signed header `{}` is not on the request",
+                    name.escape_debug()
+                )
             }
             Malformed::InvalidSignature => f.write_str(
                 "the signature must be 64 lowercase hex digits (SigV4a: the lowercase hex \
@@ -684,9 +688,9 @@ impl fmt::Display for Malformed {
                 "the {field} holds a character outside visible ASCII (or one of \
                  `\"'\\<>;=` and the backquote): use the value AWS issued"
             ),
-            Malformed::InvalidDecodedContentLength => f.write_str(
-                "x-amz-decoded-content-length must be a decimal number of bytes",
-            ),
+            Malformed::InvalidDecodedContentLength => {
+                f.write_str("x-amz-decoded-content-length must be a decimal number of bytes")
+            }
         }
     }
 }

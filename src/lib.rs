@@ -195,12 +195,12 @@ pub use api_gateway::{ApiGatewaySigner, API_GATEWAY_UNSIGNED_HEADERS, EXECUTE_AP
 pub use credentials::Credentials;
 pub use error::{Error, Malformed};
 pub use payload::{Payload, PayloadHasher, SignableBody};
+#[cfg(feature = "network-credentials")]
+pub use provider::HttpClient;
 pub use provider::{
     region_from_env_or_profile, CachingProvider, DefaultChain, Env, EnvProvider, ProcessProvider,
     ProfileProvider, ProvideCredentials, DEFAULT_REFRESH_MARGIN,
 };
-#[cfg(feature = "network-credentials")]
-pub use provider::HttpClient;
 pub use settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
 pub use signer::{Signer, SigningOutput, DEFAULT_UNSIGNED_HEADERS, MAX_PRESIGN_EXPIRY};
 pub use verify::{

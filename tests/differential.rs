@@ -66,10 +66,10 @@
 //!    server can verify that when they differ). [`Case::aligned`] removes
 //!    these shapes (see the `known_difference_*content_sha256*` tests).
 //! 10. **A normalized path ending in `.` or `..`.** Ours keeps a trailing
-//!    slash only where the path ends in `/` (`/a/b/..` is `/a`), as
-//!    botocore and aws-c-auth do; `aws-sigv4` follows RFC 3986 (`/a/`).
-//!    [`Case::aligned`] adds a `/` to such generated paths (see
-//!    [`known_difference_path_ending_in_dot_dot`]).
+//!     slash only where the path ends in `/` (`/a/b/..` is `/a`), as
+//!     botocore and aws-c-auth do; `aws-sigv4` follows RFC 3986 (`/a/`).
+//!     [`Case::aligned`] adds a `/` to such generated paths (see
+//!     [`known_difference_path_ending_in_dot_dot`]).
 
 use std::borrow::Cow;
 use std::fmt;

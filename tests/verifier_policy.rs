@@ -60,7 +60,10 @@ fn f3_payload_state_is_reported() {
         .sign_at(&mut unsigned, suite_time())
         .unwrap();
     let v = verifier("s3").verify_at(&unsigned, suite_time()).unwrap();
-    assert_eq!(v.payload(), VerifiedPayload::Unsigned(UnsignedSource::Header));
+    assert_eq!(
+        v.payload(),
+        VerifiedPayload::Unsigned(UnsignedSource::Header)
+    );
     assert!(!v.payload().is_checked());
 }
 
@@ -194,7 +197,10 @@ fn f3_verified_request_reports_scope_token_and_presign_expiry() {
     let v = Verifier::new(lookup, REGION, "service")
         .verify_at(&req, suite_time())
         .unwrap();
-    assert_eq!(v.credential_scope(), "20150830/us-east-1/service/aws4_request");
+    assert_eq!(
+        v.credential_scope(),
+        "20150830/us-east-1/service/aws4_request"
+    );
     assert_eq!((v.region(), v.service()), (REGION, "service"));
     assert!(v.has_session_token());
     assert!(v.is_presigned());
@@ -359,8 +365,7 @@ fn f1_an_unsigned_x_amz_header_is_refused_unless_allowed() {
             name: "x-amz-acl".into()
         }
     );
-    let allowing =
-        verifier("s3").allow_unsigned_header(HeaderName::from_static("x-amz-acl"));
+    let allowing = verifier("s3").allow_unsigned_header(HeaderName::from_static("x-amz-acl"));
     assert!(allowing.verify_at(&req, suite_time()).is_ok());
 
     // Other unsigned headers are not refused (the app must not trust them).
@@ -409,18 +414,25 @@ fn f2_host_must_agree_with_the_uri_authority() {
     ] {
         let mut same = req.clone();
         *same.uri_mut() = uri.parse().unwrap();
-        assert!(verifier("s3").verify_at(&same, suite_time()).is_ok(), "{uri}");
+        assert!(
+            verifier("s3").verify_at(&same, suite_time()).is_ok(),
+            "{uri}"
+        );
     }
     let mut other_port = req.clone();
     *other_port.uri_mut() = "https://bucket-a.s3.amazonaws.com:8443/k".parse().unwrap();
     assert_eq!(
-        verifier("s3").verify_at(&other_port, suite_time()).unwrap_err(),
+        verifier("s3")
+            .verify_at(&other_port, suite_time())
+            .unwrap_err(),
         Error::HostMismatch
     );
     let mut userinfo = req.clone();
     *userinfo.uri_mut() = "https://u@bucket-a.s3.amazonaws.com/k".parse().unwrap();
     assert_eq!(
-        verifier("s3").verify_at(&userinfo, suite_time()).unwrap_err(),
+        verifier("s3")
+            .verify_at(&userinfo, suite_time())
+            .unwrap_err(),
         Error::UserinfoInUri
     );
 }

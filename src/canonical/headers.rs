@@ -197,7 +197,9 @@ fn push_trimmed(out: &mut String, value: &str) {
     let bytes = value.as_bytes();
     let clean = !bytes.first().is_some_and(is_space)
         && !bytes.last().is_some_and(is_space)
-        && !bytes.windows(2).any(|pair| is_space(&pair[0]) && is_space(&pair[1]))
+        && !bytes
+            .windows(2)
+            .any(|pair| is_space(&pair[0]) && is_space(&pair[1]))
         && !bytes.contains(&b'\t');
     if clean {
         out.push_str(value);
@@ -299,7 +301,12 @@ mod tests {
     #[test]
     fn tabs_fold_like_spaces_and_empty_values_are_allowed() {
         // botocore: `' '.join(value.split())`.
-        let h = map(&[("host", "h"), ("a", "\tx\t \ty\t"), ("b", "   "), ("c", "p\tq")]);
+        let h = map(&[
+            ("host", "h"),
+            ("a", "\tx\t \ty\t"),
+            ("b", "   "),
+            ("c", "p\tq"),
+        ]);
         let (lines, _) = canonical(&h);
         assert_eq!(
             lines,

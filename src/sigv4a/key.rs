@@ -152,10 +152,12 @@ const MAX_CACHED_PUBLIC_KEYS: usize = 1024;
 /// of the secret it came from (a rotated secret derives a new key).
 #[derive(Default)]
 pub(crate) struct PublicKeyCache {
-    /// The hash of the secret is boxed so that it stays in place (and is
-    /// zeroed when dropped) when the map grows.
-    keys: Mutex<HashMap<String, (Box<Zeroizing<[u8; 32]>>, VerifyingKey)>>,
+    keys: Mutex<HashMap<String, (SecretHash, VerifyingKey)>>,
 }
+
+/// The SHA-256 of a secret, boxed so that it stays in place (and is zeroed
+/// when dropped) when the map grows.
+type SecretHash = Box<Zeroizing<[u8; 32]>>;
 
 impl PublicKeyCache {
     /// The public key of `credentials`, derived on a miss.

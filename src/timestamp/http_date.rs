@@ -122,7 +122,11 @@ fn unix_seconds(
         return None;
     }
     let time = Time::from_hms(number(h)?, number(m)?, number(s)?).ok()?;
-    Some(PrimitiveDateTime::new(date, time).assume_utc().unix_timestamp())
+    Some(
+        PrimitiveDateTime::new(date, time)
+            .assume_utc()
+            .unix_timestamp(),
+    )
 }
 
 /// A decimal number of ASCII digits only (no sign, no spaces).

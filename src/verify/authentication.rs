@@ -354,9 +354,8 @@ const MAX_FIELD_LEN: usize = 256;
 /// what injects into the lookup's database query, a log line or a
 /// terminal.
 fn check_characters(value: &str, field: &'static str, extra: &[u8]) -> Result<(), Malformed> {
-    let allowed = |b: u8| {
-        (b.is_ascii_graphic() && !b"\"'\\<>;=`".contains(&b)) || extra.contains(&b)
-    };
+    let allowed =
+        |b: u8| (b.is_ascii_graphic() && !b"\"'\\<>;=`".contains(&b)) || extra.contains(&b);
     if value.is_empty() || value.len() > MAX_FIELD_LEN || !value.bytes().all(allowed) {
         return Err(Malformed::ForbiddenCharacter { field });
     }

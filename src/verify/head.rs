@@ -247,7 +247,9 @@ fn decoded_content_length<B>(req: &Request<B>) -> Result<Option<u64>, Malformed>
             name: X_AMZ_DECODED_CONTENT_LENGTH,
         }),
         (Some(value), None) => {
-            let text = value.to_str().map_err(|_| Malformed::InvalidDecodedContentLength)?;
+            let text = value
+                .to_str()
+                .map_err(|_| Malformed::InvalidDecodedContentLength)?;
             let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
             match text.parse() {
                 Ok(length) if digits => Ok(Some(length)),

@@ -435,4 +435,3 @@ impl<L> fmt::Debug for Verifier<L> {
             .finish_non_exhaustive()
     }
 }
-

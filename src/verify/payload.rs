@@ -198,7 +198,8 @@ impl Claim {
         if let Some(marker) = StreamingMarker::from_str(text) {
             return Ok(Some(Claim::Streaming(marker)));
         }
-        let lower_hex = text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        let lower_hex =
+            text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
         let mut hash = [0u8; 32];
         if !lower_hex || hex::decode_to_slice(text, &mut hash).is_err() {
             return Err(Malformed::InvalidContentSha256);
