@@ -537,3 +537,48 @@ fn f10_errors_escape_what_they_echo() {
     assert!(!msg.contains('\u{1b}') && !msg.contains('\r'), "{msg:?}");
     assert!(msg.contains("\\u{1b}"), "{msg:?}");
 }
+
+/// The head check takes a request whose body it could not read if it
+/// wanted to: a stream that is not `SignableBody`.
+#[test]
+fn f4_the_head_check_takes_any_body_type() {
+    struct Stream;
+    let mut signed = put("https://bucket.s3.amazonaws.com/k", b"streamed");
+    s3_signer(Payload::Sha256)
+        .sign_at(&mut signed, suite_time())
+        .unwrap();
+    let streaming = Request::from_parts(signed.into_parts().0, Stream);
+    let head = verifier("s3")
+        .verify_head_at(&streaming, suite_time())
+        .unwrap();
+    let mut checker = head.into_body_checker().unwrap();
+    checker.feed(b"stream", &mut Vec::new()).unwrap();
+    checker.feed(b"ed", &mut Vec::new()).unwrap();
+    assert_eq!(checker.finish().unwrap().payload(), VerifiedPayload::Sha256);
+}
+
+/// A session token added after signing (AWS IoT's style) is an unsigned
+/// `x-amz-*` header the verifier accepts only when told that is the mode.
+#[test]
+fn f1_a_token_added_after_signing_is_accepted_in_that_mode_only() {
+    let temporary = Credentials::new(AKID, SECRET, Some("TOKEN"));
+    let mut req = Request::get("https://h.example/").body(()).unwrap();
+    Signer::new(temporary.clone(), REGION, "iotdevicegateway")
+        .session_token_mode(http_sigv4::SessionTokenMode::AddedAfterSigning)
+        .sign_at(&mut req, suite_time())
+        .unwrap();
+    let lookup = move |_: &str| Some(temporary.clone());
+    let strict = Verifier::new(lookup.clone(), REGION, "iotdevicegateway");
+    assert_eq!(
+        strict.verify_at(&req, suite_time()).unwrap_err(),
+        Error::UnsignedHeader {
+            name: "x-amz-security-token".into()
+        }
+    );
+    let iot = Verifier::new(lookup, REGION, "iotdevicegateway")
+        .session_token_mode(http_sigv4::SessionTokenMode::AddedAfterSigning);
+    assert!(iot
+        .verify_at(&req, suite_time())
+        .unwrap()
+        .has_session_token());
+}
