@@ -156,7 +156,10 @@
 //!   streamed bodies chunk by chunk.
 //! - [`SigningOutput`]: the intermediate results, for debugging.
 //! - [`Verifier`]: the server side; checks incoming signed requests, finding
-//!   secrets through a [`CredentialsLookup`].
+//!   secrets through a [`CredentialsLookup`]: whole, or the head first
+//!   ([`VerifiedHead`]) and then the body as it streams in ([`BodyChecker`]).
+//!   [`VerifiedRequest`] says what was verified ([`VerifiedPayload`]);
+//!   [`UnsignedPayloadPolicy`] says when an unchecked body is accepted.
 //! - `SigV4aSigner` (feature `sigv4a`): SigV4a, one ECDSA signature for a
 //!   set of regions; see [below](#sigv4a).
 //! - `SigningLayer`, `Signing`, `SignedBody`, `DEFAULT_BODY_LIMIT`
