@@ -162,3 +162,53 @@ impl Authentication {
             .is_ok()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(uri: &str, hosts: &[&str]) -> Result<(), Error> {
+        let mut req = Request::get(uri).body(()).unwrap();
+        for host in hosts {
+            req.headers_mut().append(HOST, host.parse().unwrap());
+        }
+        check_host(&req)
+    }
+
+    #[test]
+    fn host_agrees_without_case_and_default_port() {
+        assert_eq!(check("https://Example.com/", &["example.COM:443"]), Ok(()));
+        assert_eq!(check("http://example.com:80/", &["example.com"]), Ok(()));
+        assert_eq!(check("http://[::1]:8080/", &["[::1]:8080"]), Ok(()));
+        assert_eq!(check("/origin-form", &["anything"]), Ok(()));
+        assert_eq!(check("https://example.com/", &[]), Ok(()));
+    }
+
+    #[test]
+    fn host_disagreeing_or_repeated_or_userinfo_is_refused() {
+        assert_eq!(
+            check("https://a.example/", &["b.example"]),
+            Err(Error::HostMismatch)
+        );
+        assert_eq!(
+            check("https://a.example/", &["a.example:8443"]),
+            Err(Error::HostMismatch)
+        );
+        assert_eq!(
+            check("http://a.example/", &["a.example:443"]),
+            Err(Error::HostMismatch)
+        );
+        assert_eq!(
+            check("https://a.example/", &["u@a.example"]),
+            Err(Error::HostMismatch)
+        );
+        assert_eq!(
+            check("https://u:p@a.example/", &["a.example"]),
+            Err(Error::UserinfoInUri)
+        );
+        assert_eq!(
+            check("/", &["a.example", "b.example"]),
+            Err(Malformed::Repeated { name: "host" }.into())
+        );
+    }
+}
