@@ -36,11 +36,13 @@
 //! accepted), and the two forms of one request give one replay key.
 //!
 //! # Timing
-//! An unknown access key id is refused before any key derivation, so it is
-//! answered faster than a bad signature: an observer can tell whether an
-//! access key id exists. Access key ids are not secrets (they are in every
-//! request and log); a server for which they are must make its lookup
-//! return stand-in credentials for unknown ids and refuse afterwards.
+//! An unknown access key id is refused after the same work as a bad
+//! signature (a SigV4 key derived from a stand-in secret, the canonical
+//! request hashed and signed), so the two are answered in about the same
+//! time; what remains is your lookup's own timing (a database hit or miss)
+//! and, for SigV4a, the public-key derivation, which is cached per known
+//! key and not imitated. Access key ids are not secrets (they are in every
+//! request and log); if yours are, make the lookup take equal time.
 
 use std::collections::HashMap;
 use std::fmt;
