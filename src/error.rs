@@ -180,6 +180,44 @@ pub enum Error {
         /// The string to sign the verifier built.
         string_to_sign: String,
     },
+    /// The request signed `UNSIGNED-PAYLOAD` (or
+    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`), leaving its body unchecked,
+    /// and the verifier's [`UnsignedPayloadPolicy`](crate::UnsignedPayloadPolicy)
+    /// refuses that (by default it is accepted only for service `s3`).
+    UnsignedPayloadRefused,
+    /// An `x-amz-*` header is on the request but not among its signed
+    /// headers: anyone on the path may have added it. S3 refuses such
+    /// requests; allow a header with
+    /// [`Verifier::allow_unsigned_header`](crate::Verifier::allow_unsigned_header).
+    UnsignedHeader {
+        /// The header's name (lowercase).
+        name: String,
+    },
+    /// The signed `Host` header and the authority of the request URI
+    /// (absolute-form target, HTTP/2 `:authority`) name different hosts.
+    HostMismatch,
+    /// The request URI's authority holds userinfo (`user@host`), which no
+    /// signer signs.
+    UserinfoInUri,
+    /// The looked-up credentials (temporary ones, with an
+    /// [`expiry`](crate::Credentials::expiry)) had expired: AWS's
+    /// `ExpiredToken`. A presigned URL stops working when they expire.
+    ExpiredToken {
+        /// When the credentials expired.
+        expired_at: SystemTime,
+    },
+    /// Only the request's head was verified, and its body must still go
+    /// through [`VerifiedHead::into_body_checker`](crate::VerifiedHead::into_body_checker):
+    /// its payload is signed (only `UNSIGNED-PAYLOAD` requests are complete
+    /// without their body).
+    BodyUnchecked,
+    /// The request's body is aws-chunked (`x-amz-content-sha256` is a
+    /// streaming marker), and this version does not check aws-chunked
+    /// bodies yet: the request is refused rather than accepted unchecked.
+    AwsChunkedUnsupported {
+        /// The marker, e.g. `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`.
+        marker: &'static str,
+    },
 
     // ---- Credential and region sources ----
     /// An environment variable that is needed is not set, is empty or is
@@ -505,7 +543,8 @@ pub enum Malformed {
     /// (SigV4a: `AKID/YYYYMMDD/service/aws4_request`).
     InvalidCredential,
     /// The signing time (`X-Amz-Date`, or `Date`) is missing or not a valid
-    /// `YYYYMMDDTHHMMSSZ` (IMF-fixdate for `Date`).
+    /// `YYYYMMDDTHHMMSSZ` (for `Date`: an HTTP date, IMF-fixdate, RFC 850 or
+    /// asctime, or an RFC 2822 date such as botocore's `... -0000`).
     InvalidDate,
     /// The credential scope's date is not the date of the signing time.
     ScopeDateMismatch,
@@ -528,6 +567,20 @@ pub enum Malformed {
     #[cfg(feature = "sigv4a")]
     #[cfg_attr(docsrs, doc(cfg(feature = "sigv4a")))]
     RegionSetNotSigned,
+    /// `x-amz-content-sha256` is neither 64 lowercase hex digits nor one of
+    /// AWS's markers (`UNSIGNED-PAYLOAD`, `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`
+    /// and the other streaming markers).
+    InvalidContentSha256,
+    /// The access key id, region, service or region set holds a character
+    /// no AWS client sends (control characters, whitespace, quotes, `\\`,
+    /// non-ASCII, …). Checked before the credentials lookup.
+    ForbiddenCharacter {
+        /// `access key id`, `region`, `service` or `region set`.
+        field: &'static str,
+    },
+    /// `x-amz-decoded-content-length` (aws-chunked uploads) is not a
+    /// decimal number of bytes.
+    InvalidDecodedContentLength,
 }
 
 impl fmt::Display for Error {
@@ -605,7 +658,8 @@ impl fmt::Display for Error {
             Error::Malformed(m) => write!(f, "malformed SigV4 authentication: {m}"),
             Error::UnknownAccessKey { access_key_id } => write!(
                 f,
-                "no credentials are known for access key id `{access_key_id}`"
+                "no credentials are known for access key id `{}`",
+                access_key_id.escape_debug()
             ),
             Error::ScopeMismatch {
                 field,
@@ -613,14 +667,16 @@ impl fmt::Display for Error {
                 found,
             } => write!(
                 f,
-                "the credential scope's {field} is `{found}` but this endpoint expects \
-                 `{expected}`: sign for `{expected}`"
+                "the credential scope's {field} is `{}` but this endpoint expects \
+                 `{expected}`: sign for `{expected}`",
+                found.escape_debug()
             ),
             #[cfg(feature = "sigv4a")]
             Error::RegionNotInSet { region, region_set } => write!(
                 f,
-                "the SigV4a region set `{region_set}` does not include this endpoint's \
-                 region `{region}`: sign for a region set that includes it (or `*`)"
+                "the SigV4a region set `{}` does not include this endpoint's \
+                 region `{region}`: sign for a region set that includes it (or `*`)",
+                region_set.escape_debug()
             ),
             Error::ClockSkew { signed_at, now } => {
                 let (later, earlier) = match signed_at > now {
@@ -652,6 +708,36 @@ impl fmt::Display for Error {
             Error::SignatureMismatch { .. } => f.write_str(
                 "the request signature does not match: compare the server's canonical \
                  request and string to sign (in this error) with the client's",
+            ),
+            Error::UnsignedPayloadRefused => f.write_str(
+                "the request signed UNSIGNED-PAYLOAD, which this endpoint refuses: \
+                 sign the body's SHA-256 (or allow it with Verifier::unsigned_payload)",
+            ),
+            Error::UnsignedHeader { name } => write!(
+                f,
+                "header `{}` is not signed: sign every x-amz-* header (or allow it \
+                 with Verifier::allow_unsigned_header)",
+                name.escape_debug()
+            ),
+            Error::HostMismatch => f.write_str(
+                "the Host header and the request URI's authority name different hosts: \
+                 send the request to the host it was signed for",
+            ),
+            Error::UserinfoInUri => {
+                f.write_str("the request URI's authority holds userinfo (user@host): remove it")
+            }
+            Error::ExpiredToken { .. } => f.write_str(
+                "the credentials that signed the request have expired: sign with \
+                 current credentials",
+            ),
+            Error::BodyUnchecked => f.write_str(
+                "only the request's head was verified and its payload is signed: check \
+                 the body with VerifiedHead::into_body_checker",
+            ),
+            Error::AwsChunkedUnsupported { marker } => write!(
+                f,
+                "the body is aws-chunked ({marker}), which this server does not check yet: \
+                 send it with the body's SHA-256 in x-amz-content-sha256"
             ),
             Error::MissingEnvironmentVariable { name } => write!(
                 f,
@@ -858,7 +944,11 @@ impl fmt::Display for Malformed {
             ),
             Malformed::HostNotSigned => f.write_str("`host` must be among the signed headers"),
             Malformed::SignedHeaderMissing { name } => {
-                write!(f, "signed header `{name}` is not on the request")
+                write!(
+                    f,
+                    "signed header `{}` is not on the request",
+                    name.escape_debug()
+                )
             }
             Malformed::InvalidSignature => f.write_str(
                 "the signature must be 64 lowercase hex digits (SigV4a: the lowercase hex \
@@ -870,6 +960,18 @@ impl fmt::Display for Malformed {
             #[cfg(feature = "sigv4a")]
             Malformed::RegionSetNotSigned => {
                 f.write_str("`x-amz-region-set` must be among the signed headers")
+            }
+            Malformed::InvalidContentSha256 => f.write_str(
+                "x-amz-content-sha256 must be 64 lowercase hex digits (the body's SHA-256), \
+                 UNSIGNED-PAYLOAD or a STREAMING-* marker",
+            ),
+            Malformed::ForbiddenCharacter { field } => write!(
+                f,
+                "the {field} holds a character outside visible ASCII (or one of \
+                 `\"'\\<>;=` and the backquote): use the value AWS issued"
+            ),
+            Malformed::InvalidDecodedContentLength => {
+                f.write_str("x-amz-decoded-content-length must be a decimal number of bytes")
             }
         }
     }

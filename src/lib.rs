@@ -228,7 +228,10 @@
 //!   `tower`); `ChecksumAlgorithm` (feature `checksums`) adds a trailing
 //!   checksum; [`ChunkedError`] says what went wrong.
 //! - [`Verifier`]: the server side; checks incoming signed requests, finding
-//!   secrets through a [`CredentialsLookup`].
+//!   secrets through a [`CredentialsLookup`]: whole, or the head first
+//!   ([`VerifiedHead`]) and then the body as it streams in ([`BodyChecker`]).
+//!   [`VerifiedRequest`] says what was verified ([`VerifiedPayload`]);
+//!   [`UnsignedPayloadPolicy`] says when an unchecked body is accepted.
 //! - `SigV4aSigner` (feature `sigv4a`): SigV4a, one ECDSA signature for a
 //!   set of regions; see [below](#sigv4a).
 //! - `SigningLayer`, `Signing`, `SignedBody`, `DEFAULT_BODY_LIMIT`
@@ -301,7 +304,10 @@ pub use provider::{
 pub use s3::{Addressing, S3Endpoint, S3};
 pub use settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
 pub use signer::{Signer, SigningOutput, DEFAULT_UNSIGNED_HEADERS, MAX_PRESIGN_EXPIRY};
-pub use verify::{CredentialsLookup, VerifiedRequest, Verifier, DEFAULT_CLOCK_SKEW};
+pub use verify::{
+    BodyChecker, CredentialsLookup, StreamingMarker, UnsignedPayloadPolicy, UnsignedSource,
+    VerifiedHead, VerifiedPayload, VerifiedRequest, Verifier, DEFAULT_CLOCK_SKEW,
+};
 
 #[cfg(feature = "sigv4a")]
 pub use sigv4a::SigV4aSigner;

@@ -34,8 +34,10 @@ pub enum UriEncoding {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum PathNormalization {
-    /// Normalize as RFC 3986 does; every service except S3 expects this.
-    /// The default.
+    /// Normalize as RFC 3986 does (and collapse `//`); every service except
+    /// S3 expects this. A trailing `/` is kept only where the path ends in
+    /// one, so `/a/b/..` signs as `/a`, as botocore and aws-c-auth sign it
+    /// (RFC 3986 and the `aws-sigv4` crate give `/a/`). The default.
     #[default]
     Enabled,
     /// Sign the path as it is. S3 needs this: `a//b` and `a/./b` are

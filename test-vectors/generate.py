@@ -30,7 +30,7 @@ from datetime import datetime, timezone
 from urllib.parse import parse_qsl, urlsplit
 
 PINNED_BOTOCORE = "1.44.8"
-SCHEMA_VERSION = 1  # bump when the JSON layout changes (see README.md)
+SCHEMA_VERSION = 2  # bump when the JSON layout changes (see README.md)
 
 try:
     import botocore  # noqa: E402
@@ -73,11 +73,16 @@ NO_CONTENT_LENGTH_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def case(name, rule, description, method, url, headers=(), body=b"", *,
-         token=None, region=REGION, time=TIME, presign=False):
-    """Collect one case definition (inputs only; outputs are computed later)."""
+         token=None, region=REGION, time=TIME, presign=False, botocore_date=False):
+    """Collect one case definition (inputs only; outputs are computed later).
+
+    botocore_date: botocore's own Date-header mode sets the date (RFC 2822,
+    `-0000`) instead of the ApiGatewaySigner rule (IMF-fixdate, `GMT`); such a
+    case is verify_only: the Verifier must accept botocore's request, and
+    ApiGatewaySigner is not compared with it."""
     return dict(name=name, rule=rule, description=description, method=method, url=url,
                 headers=[list(h) for h in headers], body=body, token=token,
-                region=region, time=time, presign=presign)
+                region=region, time=time, presign=presign, botocore_date=botocore_date)
 
 
 def derive_host(url):
@@ -154,6 +159,14 @@ def compute(c):
         auth = SigV4Auth(creds, SERVICE, c["region"])
         # botocore takes the payload hash from this header: it must be the body's.
         assert req.headers["X-Amz-Content-SHA256"] == payload_hash == auth.payload(req)
+        if c["botocore_date"]:
+            # botocore's Date-header mode (what add_auth does): Date rewritten
+            # from the context timestamp by email.utils.formatdate, `-0000`.
+            auth._set_necessary_date_headers(req)
+            date = req.headers["Date"]
+            assert date.endswith(" -0000") and "X-Amz-Date" not in req.headers, date
+            headers = [[n, date if n == "date" else v] for n, v in headers]
+            signed = [[n, date if n == "date" else v] for n, v in signed]
 
     # Botocore must sign exactly our header set, with the values we send.
     bc_headers = auth.headers_to_sign(req)
@@ -212,6 +225,7 @@ def compute(c):
         "input": {"method": c["method"], "url": c["url"], "headers": c["headers"],
                   "body": body, "body_encoding": encoding},
         "expected": expected,
+        "verify_only": c["botocore_date"],
     }
 
 
@@ -367,6 +381,21 @@ CASES = [
          "POST octet-stream with bytes that are not UTF-8 (body is base64 in the JSON).",
          "POST", f"{BASE}/prod/blob", [("Content-Type", "application/octet-stream")],
          bytes([0x00, 0x01, 0x7F, 0x80, 0xC3, 0x28, 0xFE, 0xFF]) + b"bin\r\n"),
+    # 19. what real clients send (issue 13, item 8)
+    case("botocore_date_header_mode", "botocore's Date-header mode: Date is RFC 2822 with "
+         "-0000 and no x-amz-date is sent; the Verifier reads that date (verify_only)",
+         "GET with a Date header, rewritten by botocore itself to "
+         "`Sun, 30 Aug 2015 12:36:00 -0000`.",
+         "GET", f"{BASE}/prod/pets", [("Date", "Mon, 01 Jan 2001 00:00:00 GMT")],
+         botocore_date=True),
+    case("path_ending_in_dot_dot", "a normalized path ending in `..` keeps no trailing slash "
+         "(/prod/pets/.. signs as /prod), as botocore and aws-c-auth sign it",
+         "GET /prod/pets/.. (normalized to /prod; aws-sigv4 would sign /prod/).",
+         "GET", f"{BASE}/prod/pets/.."),
+    case("tab_in_header_value", "a tab inside a header value folds to a space like runs of "
+         "spaces (botocore: ' '.join(value.split()))",
+         "GET with X-Custom: `a<TAB>b \t c` sent as is, signed as `a b c`.",
+         "GET", f"{BASE}/prod/pets", [("X-Custom", "a\tb \t c")]),
 ]
 
 

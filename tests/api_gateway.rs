@@ -18,12 +18,12 @@ const CASES_FILE: &str = concat!(
     "/test-vectors/api-gateway/cases.json"
 );
 /// The number of cases generate.py writes; a truncated file fails here.
-const CASE_COUNT: usize = 38;
+const CASE_COUNT: usize = 41;
 
 fn cases() -> Vec<Value> {
     let text = std::fs::read_to_string(CASES_FILE).expect("test-vectors/api-gateway/cases.json");
     let json: Value = serde_json::from_str(&text).expect("valid JSON");
-    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["schema_version"], 2);
     json["cases"].as_array().expect("cases").clone()
 }
 
@@ -88,6 +88,13 @@ fn run(case: &Value) -> Result<(), String> {
     );
     let signer = ApiGatewaySigner::new(creds.clone(), str_of(s, "region"));
     let time = parse_time(str_of(s, "time"));
+    let e = &case["expected"];
+    botocore_request_verifies(case, &creds)?;
+    // A request botocore signs in a way ApiGatewaySigner does not (its own
+    // Date-header mode): only the Verifier is checked against it.
+    if case["verify_only"].as_bool().expect("verify_only") {
+        return Ok(());
+    }
     let mut req = build_request(&case["input"]);
     let out: SigningOutput = match str_of(s, "mode") {
         "presign" => {
@@ -98,7 +105,6 @@ fn run(case: &Value) -> Result<(), String> {
     }
     .map_err(|e| format!("{name}: signing failed: {e}"))?;
 
-    let e = &case["expected"];
     let check = |what: &str, ours: &str, theirs: &str| {
         if ours == theirs {
             Ok(())
@@ -145,10 +151,31 @@ fn run(case: &Value) -> Result<(), String> {
         let expected_uri: http::Uri = str_of(e, "url").parse().unwrap();
         check("presigned path", req.uri().path(), expected_uri.path())?;
     }
-    // botocore's signed request (its URL and final headers) verifies under
-    // our Verifier, and stops verifying when its body changes.
+    // Compared as parsed URIs: `https://h` and `https://h/` are one URI.
+    let expected_uri: http::Uri = str_of(e, "url").parse().unwrap();
+    if *req.uri() != expected_uri {
+        return Err(format!(
+            "{name}: URI differs: {} vs {expected_uri}",
+            req.uri()
+        ));
+    }
+    Ok(())
+}
+
+/// botocore's signed request (its URL and final headers) verifies under our
+/// Verifier, and stops verifying when its body changes.
+fn botocore_request_verifies(case: &Value, creds: &Credentials) -> Result<(), String> {
+    let name = str_of(case, "name");
+    let s = &case["signer"];
+    let e = &case["expected"];
+    let time = parse_time(str_of(s, "time"));
+    // As a server receives it over HTTP/1.1: an origin-form target (path
+    // and query) and the Host header. (The client's URL may name another
+    // authority than Host: a VPC endpoint, or userinfo, which a server
+    // receiving them in the target refuses.)
     let mut botocore_signed = build_request(&case["input"]);
-    *botocore_signed.uri_mut() = str_of(e, "url").parse().unwrap();
+    let url: http::Uri = str_of(e, "url").parse().unwrap();
+    *botocore_signed.uri_mut() = url.path_and_query().unwrap().as_str().parse().unwrap();
     *botocore_signed.headers_mut() = http::HeaderMap::new();
     for (n, v) in pairs(&e["headers"]) {
         botocore_signed.headers_mut().append(
@@ -156,6 +183,7 @@ fn run(case: &Value) -> Result<(), String> {
             http::HeaderValue::from_str(&v).unwrap(),
         );
     }
+    let creds = creds.clone();
     let lookup = move |akid: &str| (akid == creds.access_key_id()).then(|| creds.clone());
     let verifier = Verifier::new(lookup, str_of(s, "region"), "execute-api");
     verifier
@@ -164,17 +192,31 @@ fn run(case: &Value) -> Result<(), String> {
     botocore_signed.body_mut().push(b'!');
     if verifier.verify_at(&botocore_signed, time).is_ok() {
         return Err(format!("{name}: a changed body still verifies"));
-    } else {
-        // Compared as parsed URIs: `https://h` and `https://h/` are one URI.
-        let expected_uri: http::Uri = str_of(e, "url").parse().unwrap();
-        if *req.uri() != expected_uri {
-            return Err(format!(
-                "{name}: URI differs: {} vs {expected_uri}",
-                req.uri()
-            ));
-        }
     }
     Ok(())
+}
+
+/// What real clients send (issue 13, item 8), signed by botocore itself:
+/// its Date-header mode (`-0000`, no `x-amz-date`), a path ending in `..`
+/// and a tab in a header value. `every_botocore_case_matches` verifies them.
+#[test]
+fn botocore_client_quirks_are_among_the_cases() {
+    let cases = cases();
+    let find = |name: &str| {
+        cases
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap_or_else(|| panic!("case {name}"))
+    };
+    let dated = find("botocore_date_header_mode");
+    assert_eq!(dated["verify_only"], true);
+    let headers = pairs(&dated["expected"]["headers"]);
+    assert!(headers.contains(&("date".into(), "Sun, 30 Aug 2015 12:36:00 -0000".into())));
+    assert!(!headers.iter().any(|(n, _)| n == "x-amz-date"));
+    let dots = find("path_ending_in_dot_dot");
+    assert!(str_of(&dots["expected"], "canonical_request").starts_with("GET\n/prod\n"));
+    let tab = find("tab_in_header_value");
+    assert!(str_of(&tab["expected"], "canonical_request").contains("\nx-custom:a b c\n"));
 }
 
 #[test]

@@ -155,8 +155,31 @@ fn check_verifies(
     presigned: bool,
 ) {
     let verifier = verifier_for(ctx, &ctx.region, single);
-    if let Err(e) = verifier.verify_at(req, ctx.time) {
-        panic!("{name}: {what} does not verify: {e:?}");
+    let verified = match verifier.verify_at(req, ctx.time) {
+        Ok(verified) => verified,
+        Err(e) => panic!("{name}: {what} does not verify: {e:?}"),
+    };
+
+    // F7: ECDSA is malleable, (r, s) and (r, n − s) both verify, and AWS's
+    // signers emit both forms; both are accepted, and give one replay key.
+    let signature = match presigned {
+        true => query_param(req, "X-Amz-Signature"),
+        false => split_authorization(req).1,
+    };
+    let der = DerSignature::from_bytes(&hex::decode(&signature).unwrap()).unwrap();
+    let (r, s) = p256::ecdsa::Signature::from_der(der.as_bytes())
+        .unwrap()
+        .split_scalars();
+    let twin = p256::ecdsa::Signature::from_scalars(r.to_bytes(), (-s).to_bytes()).unwrap();
+    let twin = hex::encode(twin.to_der().as_bytes());
+    assert_ne!(twin, signature);
+    let twin_req = match presigned {
+        true => with_query_param(req, "X-Amz-Signature", &twin),
+        false => with_header_signature(req, &twin),
+    };
+    match verifier.verify_at(&twin_req, ctx.time) {
+        Ok(v) => assert_eq!(v.replay_key(), verified.replay_key(), "{name}: {what}"),
+        Err(e) => panic!("{name}: {what} with the n - s signature: {e:?}"),
     }
 
     let mut method = req.clone();

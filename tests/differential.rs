@@ -30,10 +30,13 @@
 //!    only generate those: each byte is unreserved, `/`, or an uppercase `%XX`
 //!    of a byte that is not unreserved, `%2F` included (see
 //!    [`known_difference_single_encoding_non_canonical_paths`]).
-//! 3. **Header values.** Both trim and fold spaces only (not tabs, not
-//!    U+00A0). `aws-sigv4` takes header values as `&str`, so generated values
-//!    are UTF-8: visible ASCII, spaces, tabs and non-ASCII characters (ours
-//!    returns a typed error on values that are not UTF-8).
+//! 3. **Header values.** Both trim and fold spaces (not U+00A0); ours folds
+//!    a tab as a space too, as botocore and aws-c-auth do, `aws-sigv4` keeps
+//!    it, so [`Case::aligned`] turns generated tabs into spaces (see
+//!    [`known_difference_tab_in_a_header_value`]). `aws-sigv4` takes header
+//!    values as `&str`, so generated values are UTF-8: visible ASCII,
+//!    spaces and non-ASCII characters (ours returns a typed error on values
+//!    that are not UTF-8).
 //! 4. **Unsigned headers.** Both leave out `authorization`, `user-agent`,
 //!    `x-amzn-trace-id` and `transfer-encoding` by default; the generators
 //!    include those names to check it.
@@ -62,6 +65,11 @@
 //!    signs; `aws-sigv4` signs the caller's value beside the body's hash (no
 //!    server can verify that when they differ). [`Case::aligned`] removes
 //!    these shapes (see the `known_difference_*content_sha256*` tests).
+//! 10. **A normalized path ending in `.` or `..`.** Ours keeps a trailing
+//!     slash only where the path ends in `/` (`/a/b/..` is `/a`), as
+//!     botocore and aws-c-auth do; `aws-sigv4` follows RFC 3986 (`/a/`).
+//!     [`Case::aligned`] adds a `/` to such generated paths (see
+//!     [`known_difference_path_ending_in_dot_dot`]).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -181,8 +189,20 @@ impl Case {
         }
     }
 
-    /// Removes the shapes of aligned difference 9 from a generated case.
+    /// Removes the shapes of aligned differences 3, 10 and 9 from a
+    /// generated case.
     fn aligned(mut self) -> Case {
+        // 3: a tab folds like a space in ours, is kept by aws-sigv4.
+        for (_, value) in &mut self.headers {
+            *value = value.replace('\t', " ");
+        }
+        // 10: a normalized path ending in a `.` or `..` segment keeps no
+        // trailing slash in ours, gets one in aws-sigv4.
+        if self.settings.normalization == PathNormalization::Enabled
+            && (self.path.ends_with("/.") || self.path.ends_with("/.."))
+        {
+            self.path.push('/');
+        }
         let is_content_sha256 = |name: &str| name.eq_ignore_ascii_case("x-amz-content-sha256");
         if self.settings.content_sha256 {
             self.settings
@@ -1060,13 +1080,13 @@ fn invalid_and_lowercase_escapes_in_query() {
 fn multi_value_headers_join_in_order_with_spaces_folded() {
     let case = Case::get("/")
         .header("My-Header1", "  value2 ")
-        .header("my-header1", "a   b\tc")
+        .header("my-header1", "a   b  c")
         .header("my-header1", "value1")
         .header("user-agent", "not signed/1.0");
     let out = assert_agree(&case);
     assert!(out
         .canonical_request()
-        .contains("\nmy-header1:value2,a b\tc,value1\n"));
+        .contains("\nmy-header1:value2,a b c,value1\n"));
     assert_eq!(out.signed_headers(), "host;my-header1;x-amz-date");
 }
 
@@ -1172,6 +1192,32 @@ fn known_difference_non_utf8_query_byte() {
     let case = Case::get("/?k=%FF");
     assert_eq!(line(&our_canonical_request(&case), 2), "k=%FF");
     assert_eq!(line(&their_canonical_request(&case), 2), "k=%EF%BF%BD");
+}
+
+/// A tab inside a header value: ours folds it (and runs of spaces and tabs)
+/// to one space, as botocore (`' '.join(value.split())`),
+/// `@smithy/signature-v4`, `aws4` and aws-c-auth do, so requests from them
+/// verify; `aws-sigv4` keeps the tab.
+#[test]
+fn known_difference_tab_in_a_header_value() {
+    let case = Case::get("/").header("my-header1", "a\tb \t c");
+    assert!(our_canonical_request(&case).contains("\nmy-header1:a b c\n"));
+    assert!(their_canonical_request(&case).contains("\nmy-header1:a\tb \t c\n"));
+}
+
+/// A normalized path ending in a `..` (or `.`) segment: ours signs
+/// `/a/b/..` as `/a`, keeping a trailing slash only where the path ends in
+/// `/`, as botocore, `@smithy/signature-v4`, `aws4` and aws-c-auth do;
+/// `aws-sigv4` signs `/a/` (RFC 3986's output).
+#[test]
+fn known_difference_path_ending_in_dot_dot() {
+    for (path, ours, theirs) in [("/a/b/..", "/a", "/a/"), ("/a/b/.", "/a/b", "/a/b/")] {
+        let case = Case::get(path);
+        assert_eq!(line(&our_canonical_request(&case), 1), ours);
+        assert_eq!(line(&their_canonical_request(&case), 1), theirs);
+    }
+    // Where the path ends in `/`, both agree.
+    assert_agree(&Case::get("/a/b/../"));
 }
 
 /// Single encoding of a path that is not canonically encoded: ours decodes

@@ -17,7 +17,8 @@ use http::header::{HeaderName, HeaderValue};
 use http::{Method, Request, Uri, Version};
 use http_sigv4::{
     ApiGatewaySigner, ContentSha256Header, Credentials, Error, PathNormalization, Payload,
-    SessionTokenMode, Signer, SigningOutput, UriEncoding, Verifier, EXECUTE_API,
+    SessionTokenMode, Signer, SigningOutput, UnsignedPayloadPolicy, UriEncoding, Verifier,
+    EXECUTE_API,
 };
 use sha2::{Digest, Sha256};
 
@@ -327,6 +328,9 @@ impl SignerSpec {
     /// body hash signed beside a caller's own, different,
     /// `x-amz-content-sha256` that the signer signed as is.
     pub fn expects_round_trip(&self, req: &Request<Vec<u8>>, presign: bool) -> bool {
+        if !passes_verifier_policy(self, req) {
+            return false;
+        }
         if self.api_gateway {
             return true; // always the body's SHA-256, in a header it owns
         }
@@ -336,12 +340,14 @@ impl SignerSpec {
             PayloadSpec::Unsigned => false,
             PayloadSpec::Precomputed(s) => *s == body_hash,
         };
-        let is_hex_hash = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
         let callers_header = req.headers().contains_key("x-amz-content-sha256");
         match (presign, self.content_sha256_header) {
             // The signer sets the header to what it signs.
+            // Of the markers, only `UNSIGNED-PAYLOAD` verifies (aws-chunked
+            // bodies are refused until they are checked, unknown markers
+            // are refused).
             (false, true) => match &self.payload {
-                PayloadSpec::Precomputed(s) => signs_body_hash || !is_hex_hash(s),
+                PayloadSpec::Precomputed(s) => signs_body_hash || s == "UNSIGNED-PAYLOAD",
                 _ => true,
             },
             // The signer removes a caller's header when presigning.
@@ -356,11 +362,44 @@ impl SignerSpec {
         let creds = self.credentials();
         let lookup: Lookup =
             Box::new(move |akid: &str| (akid == creds.access_key_id()).then(|| creds.clone()));
-        Verifier::new(lookup, self.region.or(REGION), self.service())
+        let mut verifier = Verifier::new(lookup, self.region.or(REGION), self.service())
             .uri_encoding(self.uri_encoding())
             .path_normalization(self.path_normalization())
             .session_token_mode(self.token_mode())
+            .unsigned_payload(UnsignedPayloadPolicy::Allowed);
+        for name in self.unsigned_headers.iter().filter_map(Name::header_name) {
+            verifier = verifier.allow_unsigned_header(name);
+        }
+        verifier
     }
+}
+
+/// Whether `req` passes the checks the verifier makes beyond the
+/// signature: no userinfo, one `Host` that is the URI's authority (compared
+/// here more strictly than the verifier does), and an access key id,
+/// region and service of the characters AWS clients send.
+fn passes_verifier_policy(spec: &SignerSpec, req: &Request<Vec<u8>>) -> bool {
+    let allowed = |value: &str| {
+        !value.is_empty()
+            && value.len() <= 256
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && !b"\"'\\<>;=`".contains(&b))
+    };
+    let hosts: Vec<_> = req.headers().get_all("host").iter().collect();
+    let host_agrees = match (req.uri().authority(), &hosts[..]) {
+        (_, [_, _, ..]) => false,
+        (Some(authority), [host]) => host
+            .to_str()
+            .is_ok_and(|h| h.eq_ignore_ascii_case(authority.as_str())),
+        _ => true,
+    };
+    let userinfo = req.uri().authority().is_some_and(|a| a.as_str().contains('@'));
+    host_agrees
+        && !userinfo
+        && allowed(spec.access_key_id.or(AKID))
+        && allowed(spec.region.or(REGION))
+        && allowed(spec.service())
 }
 
 /// The SHA-256 of `body` in lowercase hex.

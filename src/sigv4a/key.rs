@@ -152,18 +152,22 @@ const MAX_CACHED_PUBLIC_KEYS: usize = 1024;
 /// of the secret it came from (a rotated secret derives a new key).
 #[derive(Default)]
 pub(crate) struct PublicKeyCache {
-    keys: Mutex<HashMap<String, ([u8; 32], VerifyingKey)>>,
+    keys: Mutex<HashMap<String, (SecretHash, VerifyingKey)>>,
 }
+
+/// The SHA-256 of a secret, boxed so that it stays in place (and is zeroed
+/// when dropped) when the map grows.
+type SecretHash = Box<Zeroizing<[u8; 32]>>;
 
 impl PublicKeyCache {
     /// The public key of `credentials`, derived on a miss.
     pub(crate) fn get(&self, credentials: &Credentials) -> Result<VerifyingKey, Error> {
-        let secret_hash: [u8; 32] =
-            Sha256::digest(credentials.secret_access_key().as_bytes()).into();
+        let secret_hash: Zeroizing<[u8; 32]> =
+            Zeroizing::new(Sha256::digest(credentials.secret_access_key().as_bytes()).into());
         let akid = credentials.access_key_id();
         if let Ok(keys) = self.keys.lock() {
             if let Some((hash, key)) = keys.get(akid) {
-                if *hash == secret_hash {
+                if **hash == secret_hash {
                     return Ok(*key);
                 }
             }
@@ -173,7 +177,7 @@ impl PublicKeyCache {
             if keys.len() >= MAX_CACHED_PUBLIC_KEYS {
                 keys.clear();
             }
-            keys.insert(akid.to_owned(), (secret_hash, key));
+            keys.insert(akid.to_owned(), (Box::new(secret_hash), key));
         }
         Ok(key)
     }

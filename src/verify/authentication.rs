@@ -275,6 +275,13 @@ impl Authentication {
         if date != time.date() {
             return Err(Malformed::ScopeDateMismatch);
         }
+        // Checked before anything reaches the credentials lookup, a log or
+        // an error message (F10).
+        check_characters(access_key_id, "access key id", b"")?;
+        check_characters(service, "service", b"")?;
+        if kind == Kind::SigV4 {
+            check_characters(region, "region", b"")?;
+        }
         let names: Vec<String> = signed_headers.split(';').map(str::to_owned).collect();
         let well_formed = names.iter().all(|n| {
             !n.is_empty()
@@ -310,6 +317,7 @@ impl Authentication {
                 let region_set = region_set.ok_or(Malformed::MissingComponent {
                     name: X_AMZ_REGION_SET_PARAM,
                 })?;
+                check_characters(&region_set, "region set", b" ")?;
                 if presigned.is_none() && !names.iter().any(|n| n == "x-amz-region-set") {
                     return Err(Malformed::RegionSetNotSigned);
                 }
@@ -335,6 +343,23 @@ impl Authentication {
             presigned,
         })
     }
+}
+
+/// The longest access key id, region, service or region set accepted.
+const MAX_FIELD_LEN: usize = 256;
+
+/// Refuses an empty or over-long `value`, or one holding a byte outside
+/// visible ASCII (plus `extra`) or one of the quoting characters
+/// `"'\<>;=` and the backquote: no AWS client sends them, and they are
+/// what injects into the lookup's database query, a log line or a
+/// terminal.
+fn check_characters(value: &str, field: &'static str, extra: &[u8]) -> Result<(), Malformed> {
+    let allowed =
+        |b: u8| (b.is_ascii_graphic() && !b"\"'\\<>;=`".contains(&b)) || extra.contains(&b);
+    if value.is_empty() || value.len() > MAX_FIELD_LEN || !value.bytes().all(allowed) {
+        return Err(Malformed::ForbiddenCharacter { field });
+    }
+    Ok(())
 }
 
 /// The error for a presigned parameter whose decoded value is not UTF-8.

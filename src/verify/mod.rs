@@ -4,36 +4,73 @@
 //! The [`Verifier`] parses the `Authorization` header (or the presigned
 //! query), looks up the secret for the access key id, rebuilds the canonical
 //! request from the request as received, and compares signatures in
-//! constant time. It enforces a clock-skew window and presign expiry.
+//! constant time. It enforces a clock-skew window, presign expiry and the
+//! expiry of the looked-up credentials, and refuses what AWS refuses:
+//! unsigned `x-amz-*` headers, a `Host` that is not the URI's authority,
+//! `x-amz-content-sha256` values that are neither a hash nor a marker, and
+//! (except for S3) `UNSIGNED-PAYLOAD`.
+//!
+//! Two phases, for servers that stream bodies:
+//! [`Verifier::verify_head_at`] checks the head and reads no body byte;
+//! [`VerifiedHead::into_body_checker`] then checks the body as it arrives,
+//! and [`BodyChecker::finish`] says what was verified
+//! ([`VerifiedRequest`], with its [`VerifiedPayload`]).
+//! [`Verifier::verify_at`] does both on a body held in memory.
 //!
 //! With the `sigv4a` feature it also accepts SigV4a
 //! (`AWS4-ECDSA-P256-SHA256`) requests: their region set must include the
 //! verifier's region, and the ECDSA signature must verify under the public
 //! key derived from the looked-up secret (cached per access key).
+//!
+//! # Replay
+//! A signature stays valid for the whole skew window (15 minutes each way
+//! by default), and a presigned URL until it expires: the verifier does not
+//! remember requests, so a captured request can be sent again in that
+//! time. A server that must refuse replays keeps the
+//! [`VerifiedRequest::replay_key`] of the requests it accepted for the
+//! skew window (or the URL's lifetime) and refuses a key it has seen.
+//! The key is a SHA-256 over the access key id and the string to sign
+//! (algorithm, time, scope and the canonical request's hash), not over the
+//! signature bytes: SigV4a ECDSA signatures are malleable (`s` and `n − s`
+//! both verify, and AWS's own signers emit both forms, so both are
+//! accepted), and the two forms of one request give one replay key.
+//!
+//! # Timing
+//! An unknown access key id is refused after the same work as a bad
+//! signature (a SigV4 key derived from a stand-in secret, the canonical
+//! request hashed and signed), so the two are answered in about the same
+//! time; what remains is your lookup's own timing (a database hit or miss)
+//! and, for SigV4a, the public-key derivation, which is cached per known
+//! key and not imitated. Access key ids are not secrets (they are in every
+//! request and log); if yours are, make the lookup take equal time.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use http::header::{HeaderName, HOST};
+use http::header::HeaderName;
 use http::Request;
-use sha2::{Digest, Sha256};
 
-use crate::canonical::{self, HeaderSet};
-use crate::credentials::redact_session_token;
+#[cfg(doc)]
 use crate::error::Malformed;
-use crate::payload::{SignableBody, UNSIGNED_PAYLOAD};
+use crate::payload::SignableBody;
 use crate::settings::{PathNormalization, SessionTokenMode, UriEncoding};
-use crate::signer::{host_of_uri, X_AMZ_CONTENT_SHA256};
-use crate::signing_key::SigningKey;
 #[cfg(feature = "sigv4a")]
 use crate::sigv4a;
-use crate::string_to_sign::{string_to_sign, write_scope, ALGORITHM};
 use crate::{Credentials, Error};
 
 mod authentication;
+mod body;
+mod head;
+mod payload;
+mod request_checks;
+mod signature;
+mod verified;
 
-use authentication::{Authentication, Scheme};
+pub use body::BodyChecker;
+pub use head::VerifiedHead;
+pub use payload::{StreamingMarker, UnsignedPayloadPolicy, UnsignedSource, VerifiedPayload};
+pub use verified::VerifiedRequest;
 
 /// Finds the credentials for an access key id, for a [`Verifier`].
 ///
@@ -113,6 +150,8 @@ pub struct Verifier<L> {
     uri_encoding: UriEncoding,
     path_normalization: PathNormalization,
     session_token: SessionTokenMode,
+    unsigned_payload: UnsignedPayloadPolicy,
+    unsigned_allowed: Vec<HeaderName>,
     #[cfg(feature = "sigv4a")]
     public_keys: sigv4a::PublicKeyCache,
 }
@@ -120,7 +159,9 @@ pub struct Verifier<L> {
 impl<L: CredentialsLookup> Verifier<L> {
     /// A verifier for requests signed for `region` and `service`, finding
     /// secrets with `lookup`. Defaults: ±15 minutes of clock skew, double
-    /// encoding, path normalization (the rules of every service but S3).
+    /// encoding, path normalization (the rules of every service but S3),
+    /// `UNSIGNED-PAYLOAD` only for service `s3`, every `x-amz-*` header
+    /// signed.
     ///
     /// ```
     /// use std::collections::HashMap;
@@ -137,6 +178,8 @@ impl<L: CredentialsLookup> Verifier<L> {
             uri_encoding: UriEncoding::Double,
             path_normalization: PathNormalization::Enabled,
             session_token: SessionTokenMode::Signed,
+            unsigned_payload: UnsignedPayloadPolicy::S3Only,
+            unsigned_allowed: Vec::new(),
             #[cfg(feature = "sigv4a")]
             public_keys: sigv4a::PublicKeyCache::default(),
         }
@@ -202,6 +245,42 @@ impl<L: CredentialsLookup> Verifier<L> {
         self
     }
 
+    /// When `UNSIGNED-PAYLOAD` (a body the signature does not cover) is
+    /// accepted; default [`UnsignedPayloadPolicy::S3Only`].
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use http_sigv4::{Credentials, UnsignedPayloadPolicy, Verifier};
+    /// let verifier = Verifier::new(HashMap::<String, Credentials>::new(), "us-east-1", "s3")
+    ///     .unsigned_payload(UnsignedPayloadPolicy::Refused);
+    /// # let _ = verifier;
+    /// ```
+    pub fn unsigned_payload(mut self, policy: UnsignedPayloadPolicy) -> Self {
+        self.unsigned_payload = policy;
+        self
+    }
+
+    /// Accepts the `x-amz-*` header `name` on requests that do not sign it.
+    /// By default every `x-amz-*` header on a request must be signed
+    /// ([`Error::UnsignedHeader`]), as S3 requires: an unsigned one
+    /// (`x-amz-acl`, `x-amz-copy-source`, …) may have been added in transit.
+    /// Other headers may stay unsigned; the app must not trust them.
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use http::header::HeaderName;
+    /// use http_sigv4::{Credentials, Verifier};
+    /// let verifier = Verifier::new(HashMap::<String, Credentials>::new(), "us-east-1", "s3")
+    ///     .allow_unsigned_header(HeaderName::from_static("x-amz-user-agent"));
+    /// # let _ = verifier;
+    /// ```
+    pub fn allow_unsigned_header(mut self, name: HeaderName) -> Self {
+        if !self.unsigned_allowed.contains(&name) {
+            self.unsigned_allowed.push(name);
+        }
+        self
+    }
+
     /// Verifies `req` against the current time; see
     /// [`verify_at`](Self::verify_at).
     ///
@@ -218,28 +297,19 @@ impl<L: CredentialsLookup> Verifier<L> {
         self.verify_at(req, SystemTime::now())
     }
 
-    /// Verifies `req` as of `now`.
+    /// Verifies `req`, head and whole body, as of `now`: both phases of
+    /// [`verify_head_at`](Self::verify_head_at) and
+    /// [`VerifiedHead::into_body_checker`] in one call.
     ///
-    /// The checks, in order, each with its own error: the authentication is
-    /// well formed ([`Error::Malformed`]); the scope's region and service are
-    /// the verifier's ([`Error::ScopeMismatch`]; for SigV4a, the region set
-    /// includes the verifier's region, else `Error::RegionNotInSet`, where
-    /// `*` in an entry matches anything); the signing time is within
-    /// the skew window ([`Error::ClockSkew`]) and a presigned URL has not
-    /// expired ([`Error::Expired`]); the access key is known
-    /// ([`Error::UnknownAccessKey`]) and its session token matches
-    /// ([`Error::SessionTokenMismatch`]); the body matches a signed
-    /// `x-amz-content-sha256` ([`Error::PayloadMismatch`]); and the
-    /// signature matches ([`Error::SignatureMismatch`]).
-    ///
-    /// Without an `x-amz-content-sha256` header the body's SHA-256 is signed
-    /// (so the body must be readable, else [`Error::UnhashableBody`]);
-    /// `UNSIGNED-PAYLOAD` and streaming markers in that header are accepted
-    /// as signed.
+    /// The body `B` is the whole body: `()` means an empty body. A server
+    /// that holds only the head (the body still streaming in) must call
+    /// [`verify_head_at`](Self::verify_head_at) instead, which cannot be
+    /// mistaken for an empty body. A body that cannot be read as bytes is
+    /// [`Error::UnhashableBody`] unless the payload is unsigned.
     ///
     /// ```
     /// use std::time::{Duration, UNIX_EPOCH};
-    /// use http_sigv4::{Credentials, Error, Signer, Verifier};
+    /// use http_sigv4::{Credentials, Error, Signer, VerifiedPayload, Verifier};
     /// let creds = Credentials::new("AKID", "SECRET", None::<String>);
     /// let lookup = { let c = creds.clone(); move |_: &str| Some(c.clone()) };
     /// let verifier = Verifier::new(lookup, "us-east-1", "service");
@@ -248,7 +318,8 @@ impl<L: CredentialsLookup> Verifier<L> {
     /// let mut req = http::Request::get("https://h/").body(()).unwrap();
     /// Signer::new(creds, "us-east-1", "service").presign_at(&mut req, Duration::from_secs(60), signed_at)?;
     ///
-    /// assert!(verifier.verify_at(&req, signed_at + Duration::from_secs(59)).is_ok());
+    /// let verified = verifier.verify_at(&req, signed_at + Duration::from_secs(59))?;
+    /// assert_eq!(verified.payload(), VerifiedPayload::Sha256);
     /// let err = verifier.verify_at(&req, signed_at + Duration::from_secs(61)).unwrap_err();
     /// assert!(matches!(err, Error::Expired { .. }));
     /// # Ok::<(), http_sigv4::Error>(())
@@ -258,231 +329,98 @@ impl<L: CredentialsLookup> Verifier<L> {
         req: &Request<B>,
         now: SystemTime,
     ) -> Result<VerifiedRequest, Error> {
-        let token_signed = self.session_token == SessionTokenMode::Signed;
-        let auth = Authentication::from_request(req.headers(), req.uri().query(), token_signed)?;
-        match &auth.scheme {
-            Scheme::Hmac { region, .. } if *region != self.region => {
-                return Err(Error::ScopeMismatch {
-                    field: "region",
-                    expected: self.region.clone(),
-                    found: region.clone(),
-                });
-            }
-            #[cfg(feature = "sigv4a")]
-            Scheme::Ecdsa { region_set, .. }
-                if !sigv4a::region_set::contains(region_set, &self.region) =>
-            {
-                return Err(Error::RegionNotInSet {
-                    region: self.region.clone(),
-                    region_set: region_set.clone(),
-                });
-            }
-            _ => {}
+        let head = self.verify_head_at(req, now)?;
+        if !head.needs_body() {
+            return head.without_body();
         }
-        if auth.service != self.service {
-            return Err(Error::ScopeMismatch {
-                field: "service",
-                expected: self.service.clone(),
-                found: auth.service.clone(),
-            });
-        }
-        self.check_time(&auth, now)?;
-        let credentials =
-            self.lookup
-                .lookup(&auth.access_key_id)
-                .ok_or_else(|| Error::UnknownAccessKey {
-                    access_key_id: auth.access_key_id.clone(),
-                })?;
-        let token_matches = match (credentials.session_token(), auth.session_token.as_deref()) {
-            (None, None) => true,
-            (Some(expected), Some(found)) => {
-                constant_time_eq(expected.as_bytes(), found.as_bytes())
-            }
-            _ => false,
-        };
-        if !token_matches {
-            return Err(Error::SessionTokenMismatch);
-        }
-
-        let payload_hash = payload_hash(req)?;
-        let first = self.check_signature(req, &auth, &credentials, &payload_hash)?;
-        if let Some(mismatch) = first {
-            // A presigned URL without `x-amz-content-sha256` may have been
-            // signed with `UNSIGNED-PAYLOAD` (S3's rule) rather than the body's
-            // hash. The marker is under the signature, so accepting it lets
-            // no one change what the client signed.
-            let unsigned_presign =
-                auth.presigned.is_some() && !req.headers().contains_key(X_AMZ_CONTENT_SHA256);
-            if !unsigned_presign
-                || self
-                    .check_signature(req, &auth, &credentials, UNSIGNED_PAYLOAD)?
-                    .is_some()
-            {
-                return Err(mismatch);
-            }
-        }
-        Ok(VerifiedRequest {
-            access_key_id: auth.access_key_id,
-            signed_headers: auth.signed_headers,
-            signed_at: auth.time.system_time(),
-            presigned: auth.presigned.is_some(),
-        })
+        let body = req.body().body_bytes().ok_or(Error::UnhashableBody)?;
+        let mut checker = head.into_body_checker()?;
+        checker.update(body)?;
+        checker.finish()
     }
 
-    /// Rebuilds the canonical request with `payload_hash` and checks the
-    /// signature: `None` when it matches, else the mismatch error.
-    fn check_signature<B>(
+    /// Verifies the head of `req` against the current time; see
+    /// [`verify_head_at`](Self::verify_head_at).
+    ///
+    /// ```
+    /// # use http_sigv4::{Credentials, Signer, Verifier};
+    /// let creds = Credentials::new("AKID", "SECRET", None::<String>);
+    /// let lookup = { let c = creds.clone(); move |_: &str| Some(c.clone()) };
+    /// let mut req = http::Request::get("https://h/").body(()).unwrap();
+    /// Signer::new(creds, "us-east-1", "service").sign(&mut req)?;
+    /// let head = Verifier::new(lookup, "us-east-1", "service").verify_head(&req)?;
+    /// assert!(head.needs_body());
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn verify_head<B>(&self, req: &Request<B>) -> Result<VerifiedHead, Error> {
+        self.verify_head_at(req, SystemTime::now())
+    }
+
+    /// The first phase, for servers that stream bodies: checks everything
+    /// but the body, **reading no byte of it** (the body type `B` is not
+    /// even required to be readable).
+    ///
+    /// The checks, in order, each with its own error: the authentication is
+    /// well formed ([`Error::Malformed`], which includes characters no
+    /// client sends in the access key id, region, service or region set);
+    /// the scope's region and service are the verifier's
+    /// ([`Error::ScopeMismatch`]; for SigV4a, the region set includes the
+    /// verifier's region, else `Error::RegionNotInSet`, where `*` in an
+    /// entry matches anything); the signing time is within the skew window
+    /// ([`Error::ClockSkew`]) and a presigned URL has not expired
+    /// ([`Error::Expired`]); the `Host` header agrees with the URI's
+    /// authority ([`Error::HostMismatch`], [`Error::UserinfoInUri`]); every
+    /// `x-amz-*` header is signed ([`Error::UnsignedHeader`]);
+    /// `x-amz-content-sha256` is a hash or a marker
+    /// ([`Malformed::InvalidContentSha256`]); the access key is known
+    /// ([`Error::UnknownAccessKey`]), its credentials have not expired
+    /// ([`Error::ExpiredToken`]) and its session token matches
+    /// ([`Error::SessionTokenMismatch`]); the signature matches the claimed
+    /// payload hash ([`Error::SignatureMismatch`]); `UNSIGNED-PAYLOAD` is
+    /// allowed ([`Error::UnsignedPayloadRefused`]).
+    ///
+    /// A request without `x-amz-content-sha256` signs its body's SHA-256,
+    /// which only the body can tell: its signature is checked by the body
+    /// checker, at the end of the body (after the key, scope and time
+    /// checks here). Requests with the header (all S3 clients send it) get
+    /// their signature checked here, before any body byte is read.
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use http_sigv4::{Credentials, Payload, Signer, VerifiedPayload, Verifier};
+    /// let creds = Credentials::new("AKID", "SECRET", None::<String>);
+    /// let lookup = { let c = creds.clone(); move |_: &str| Some(c.clone()) };
+    /// let verifier = Verifier::new(lookup, "us-east-1", "s3");
+    /// let t = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+    ///
+    /// // A body hashed while it was written, signed by its hash.
+    /// let hash = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"; // "hello"
+    /// let mut req = http::Request::put("https://bucket.s3.amazonaws.com/key")
+    ///     .header("x-amz-content-sha256", hash)
+    ///     .body(())
+    ///     .unwrap();
+    /// Signer::new(creds, "us-east-1", "s3")
+    ///     .payload(Payload::Precomputed(hash.into()))
+    ///     .sign_at(&mut req, t)?;
+    ///
+    /// let head = verifier.verify_head_at(&req, t)?; // no body read
+    /// let mut checker = head.into_body_checker()?;
+    /// let mut verified_bytes = Vec::new();
+    /// for piece in [&b"hel"[..], &b"lo"[..]] {
+    ///     checker.feed(piece, &mut verified_bytes)?; // as the body arrives
+    /// }
+    /// let verified = checker.finish()?; // the hash is checked here
+    /// assert_eq!(verified.payload(), VerifiedPayload::Sha256);
+    /// assert_eq!(verified_bytes, b"hello");
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn verify_head_at<B>(
         &self,
         req: &Request<B>,
-        auth: &Authentication,
-        credentials: &Credentials,
-        payload_hash: &str,
-    ) -> Result<Option<Error>, Error> {
-        let canonical_request = self.canonical_request(req, auth, payload_hash)?;
-        let mut scope = String::with_capacity(64);
-        let algorithm = match &auth.scheme {
-            Scheme::Hmac { region, .. } => {
-                write_scope(&mut scope, &auth.scope_date, region, &auth.service);
-                ALGORITHM
-            }
-            #[cfg(feature = "sigv4a")]
-            Scheme::Ecdsa { .. } => {
-                sigv4a::write_scope(&mut scope, &auth.scope_date, &auth.service);
-                sigv4a::ALGORITHM
-            }
-        };
-        let string_to_sign = string_to_sign(algorithm, &auth.time, &scope, &canonical_request);
-        let matches = match &auth.scheme {
-            Scheme::Hmac { region, signature } => {
-                let key = SigningKey::derive(
-                    credentials.secret_access_key(),
-                    &auth.scope_date,
-                    region,
-                    &auth.service,
-                );
-                key.verify(string_to_sign.as_bytes(), signature)
-            }
-            #[cfg(feature = "sigv4a")]
-            Scheme::Ecdsa { signature, .. } => {
-                let key = self.public_keys.get(credentials)?;
-                sigv4a::verify(&key, string_to_sign.as_bytes(), signature)?
-            }
-        };
-        Ok((!matches).then(|| Error::SignatureMismatch {
-            // The client's token is not echoed into logs.
-            canonical_request: redact_session_token(&canonical_request),
-            string_to_sign,
-        }))
+        now: SystemTime,
+    ) -> Result<VerifiedHead, Error> {
+        self.check_head(req, now)
     }
-
-    fn check_time(&self, auth: &Authentication, now: SystemTime) -> Result<(), Error> {
-        let signed_at = auth.time.system_time();
-        // Differences, not sums: `now + skew` overflows `SystemTime` for a
-        // far-off `now` or a huge skew.
-        let ahead = signed_at.duration_since(now).unwrap_or_default();
-        let behind = now.duration_since(signed_at).unwrap_or_default();
-        // A presigned URL may be used until it expires, but may not be
-        // signed in the future.
-        let skewed =
-            ahead > self.clock_skew || (auth.presigned.is_none() && behind > self.clock_skew);
-        if skewed {
-            return Err(Error::ClockSkew { signed_at, now });
-        }
-        if let Some(presigned) = &auth.presigned {
-            let expired_at = signed_at + Duration::from_secs(presigned.expires_secs);
-            if now > expired_at {
-                return Err(Error::Expired { expired_at });
-            }
-        }
-        Ok(())
-    }
-
-    fn canonical_request<B>(
-        &self,
-        req: &Request<B>,
-        auth: &Authentication,
-        payload_hash: &str,
-    ) -> Result<String, Error> {
-        // The list is checked to be sorted and free of duplicates, so a
-        // binary search keeps this linear in the number of headers.
-        let signed = |name: &HeaderName| {
-            auth.signed_headers
-                .binary_search_by(|s| s.as_str().cmp(name.as_str()))
-                .is_ok()
-        };
-        let mut headers = HeaderSet::from_request(req.headers(), |name| !signed(name));
-        // HTTP/2 requests carry the host as `:authority`, which `http` puts
-        // in the URI; it is signed as the signer derives it (no default
-        // port, no userinfo, lowercase).
-        let authority;
-        if !req.headers().contains_key(HOST) {
-            authority = host_of_uri(req.uri()).map_err(|_| Malformed::SignedHeaderMissing {
-                name: "host".into(),
-            })?;
-            headers.add("host", &authority);
-        }
-        headers.sort();
-        let mut present = String::new();
-        headers.write_signed_headers(&mut present);
-        let listed = auth.signed_headers.join(";");
-        if present != listed {
-            // `host` is present by now: from the Host header or the URI.
-            let missing = auth
-                .signed_headers
-                .iter()
-                .find(|n| *n != "host" && !req.headers().contains_key(n.as_str()))
-                .cloned()
-                .unwrap_or_default();
-            return Err(Malformed::SignedHeaderMissing { name: missing }.into());
-        }
-        let query = match &auth.presigned {
-            Some(presigned) => presigned.signed_query.as_str(),
-            None => req.uri().query().unwrap_or(""),
-        };
-        let mut out = String::with_capacity(512);
-        canonical::write_canonical_request(
-            &mut out,
-            &canonical::Parts {
-                method: req.method().as_str(),
-                path: req.uri().path(),
-                query,
-                headers: &headers,
-                signed_headers: Some(&listed),
-                payload_hash,
-                uri_encoding: self.uri_encoding,
-                path_normalization: self.path_normalization,
-            },
-        )?;
-        Ok(out)
-    }
-}
-
-/// The payload hash the client must have signed: the `x-amz-content-sha256`
-/// header if any (checked against the body when it is a hash), else the
-/// body's SHA-256.
-fn payload_hash<B: SignableBody>(req: &Request<B>) -> Result<String, Error> {
-    let body = req.body().body_bytes();
-    let Some(claimed) = req.headers().get(X_AMZ_CONTENT_SHA256) else {
-        let body = body.ok_or(Error::UnhashableBody)?;
-        return Ok(hex::encode(Sha256::digest(body)));
-    };
-    let claimed = claimed.to_str().map_err(|_| Error::PayloadMismatch)?.trim();
-    let is_hash = claimed.len() == 64 && claimed.bytes().all(|b| b.is_ascii_hexdigit());
-    if is_hash {
-        let body = body.ok_or(Error::UnhashableBody)?;
-        let actual: [u8; 32] = Sha256::digest(body).into();
-        let mut expected = [0u8; 32];
-        if hex::decode_to_slice(claimed, &mut expected).is_err()
-            || !constant_time_eq(&actual, &expected)
-        {
-            return Err(Error::PayloadMismatch);
-        }
-    }
-    Ok(claimed.to_owned())
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 impl<L> fmt::Debug for Verifier<L> {
@@ -493,105 +431,9 @@ impl<L> fmt::Debug for Verifier<L> {
             .field("clock_skew", &self.clock_skew)
             .field("uri_encoding", &self.uri_encoding)
             .field("path_normalization", &self.path_normalization)
+            .field("session_token", &self.session_token)
+            .field("unsigned_payload", &self.unsigned_payload)
+            .field("unsigned_allowed", &self.unsigned_allowed)
             .finish_non_exhaustive()
-    }
-}
-
-/// What a successful verification established.
-///
-/// ```
-/// # use std::time::{Duration, UNIX_EPOCH};
-/// # use http_sigv4::{Credentials, Signer, Verifier};
-/// # let creds = Credentials::new("AKID", "SECRET", None::<String>);
-/// # let lookup = { let c = creds.clone(); move |_: &str| Some(c.clone()) };
-/// # let t = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
-/// # let mut req = http::Request::get("https://h/").body(()).unwrap();
-/// # Signer::new(creds, "us-east-1", "service").sign_at(&mut req, t)?;
-/// let verified = Verifier::new(lookup, "us-east-1", "service").verify_at(&req, t)?;
-/// assert_eq!(verified.access_key_id(), "AKID");
-/// assert_eq!(verified.signed_headers(), ["host", "x-amz-date"]);
-/// assert_eq!(verified.signed_at(), t);
-/// assert!(!verified.is_presigned());
-/// # Ok::<(), http_sigv4::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VerifiedRequest {
-    access_key_id: String,
-    signed_headers: Vec<String>,
-    signed_at: SystemTime,
-    presigned: bool,
-}
-
-impl VerifiedRequest {
-    /// The access key id that signed the request.
-    ///
-    /// ```
-    /// # use std::time::{Duration, UNIX_EPOCH};
-    /// # use http_sigv4::{Credentials, Signer, Verifier};
-    /// # let creds = Credentials::new("AKID", "SECRET", None::<String>);
-    /// # let lookup = { let c = creds.clone(); move |_: &str| Some(c.clone()) };
-    /// # let t = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
-    /// # let mut req = http::Request::get("https://h/").body(()).unwrap();
-    /// # Signer::new(creds, "us-east-1", "service").sign_at(&mut req, t)?;
-    /// let verified = Verifier::new(lookup, "us-east-1", "service").verify_at(&req, t)?;
-    /// assert_eq!(verified.access_key_id(), "AKID");
-    /// # Ok::<(), http_sigv4::Error>(())
-    /// ```
-    pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
-    }
-
-    /// The names of the headers the signature covers, sorted.
-    ///
-    /// ```
-    /// # use std::time::{Duration, UNIX_EPOCH};
-    /// # use http_sigv4::{Credentials, Signer, Verifier};
-    /// # let creds = Credentials::new("AKID", "SECRET", None::<String>);
-    /// # let lookup = { let c = creds.clone(); move |_: &str| Some(c.clone()) };
-    /// # let t = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
-    /// # let mut req = http::Request::get("https://h/").body(()).unwrap();
-    /// # Signer::new(creds, "us-east-1", "service").sign_at(&mut req, t)?;
-    /// let verified = Verifier::new(lookup, "us-east-1", "service").verify_at(&req, t)?;
-    /// assert_eq!(verified.signed_headers(), ["host", "x-amz-date"]);
-    /// # Ok::<(), http_sigv4::Error>(())
-    /// ```
-    pub fn signed_headers(&self) -> &[String] {
-        &self.signed_headers
-    }
-
-    /// When the request was signed.
-    ///
-    /// ```
-    /// # use std::time::{Duration, UNIX_EPOCH};
-    /// # use http_sigv4::{Credentials, Signer, Verifier};
-    /// # let creds = Credentials::new("AKID", "SECRET", None::<String>);
-    /// # let lookup = { let c = creds.clone(); move |_: &str| Some(c.clone()) };
-    /// # let t = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
-    /// # let mut req = http::Request::get("https://h/").body(()).unwrap();
-    /// # Signer::new(creds, "us-east-1", "service").sign_at(&mut req, t)?;
-    /// let verified = Verifier::new(lookup, "us-east-1", "service").verify_at(&req, t)?;
-    /// assert_eq!(verified.signed_at(), t);
-    /// # Ok::<(), http_sigv4::Error>(())
-    /// ```
-    pub fn signed_at(&self) -> SystemTime {
-        self.signed_at
-    }
-
-    /// Whether the signature was in the query string (a presigned URL).
-    ///
-    /// ```
-    /// # use std::time::{Duration, UNIX_EPOCH};
-    /// # use http_sigv4::{Credentials, Signer, Verifier};
-    /// # let creds = Credentials::new("AKID", "SECRET", None::<String>);
-    /// # let lookup = { let c = creds.clone(); move |_: &str| Some(c.clone()) };
-    /// # let t = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
-    /// # let mut req = http::Request::get("https://h/").body(()).unwrap();
-    /// # Signer::new(creds, "us-east-1", "service").sign_at(&mut req, t)?;
-    /// let verified = Verifier::new(lookup, "us-east-1", "service").verify_at(&req, t)?;
-    /// assert!(!verified.is_presigned());
-    /// # Ok::<(), http_sigv4::Error>(())
-    /// ```
-    pub fn is_presigned(&self) -> bool {
-        self.presigned
     }
 }

@@ -26,7 +26,9 @@ use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use http_sigv4::{Credentials, CredentialsLookup, Error, Malformed, Verifier, EXECUTE_API};
+use http_sigv4::{
+    Credentials, CredentialsLookup, Error, Malformed, UnsignedPayloadPolicy, Verifier, EXECUTE_API,
+};
 use serde_json::json;
 
 /// The region the gateway verifies (the scope's region must match).
@@ -95,7 +97,10 @@ impl Gateway {
             .map(|creds| (creds.access_key_id().to_owned(), creds))
             .collect();
         // The real clock and the default ±15 minutes of skew, like AWS.
-        let verifier = Verifier::new(keys, REGION, EXECUTE_API);
+        // UNSIGNED-PAYLOAD (refused by default for services other than S3)
+        // is allowed, for the clients' streamed-body tests.
+        let verifier = Verifier::new(keys, REGION, EXECUTE_API)
+            .unsigned_payload(UnsignedPayloadPolicy::Allowed);
 
         let (done_tx, done) = mpsc::channel::<()>();
         let thread = thread::Builder::new().name("gateway".into()).spawn({
