@@ -129,10 +129,16 @@ const PROFILE_CREDENTIAL_SETTINGS: [&str; 11] = [
     "sso_role_name",
 ];
 
-/// `profile `NAME` (KIND)`, the kind read from the profile's settings in
+/// `profile `NAME`: KIND`, the kind read from the profile's settings in
 /// the order the library resolves them.
 fn profile_source(profile: &ProfileProvider, credentials: &Credentials) -> String {
-    let get = |key: &str| profile.setting(key).ok().flatten().filter(|v| !v.is_empty());
+    let get = |key: &str| {
+        profile
+            .setting(key)
+            .ok()
+            .flatten()
+            .filter(|v| !v.is_empty())
+    };
     let kind = match (get("role_arn"), get("web_identity_token_file")) {
         (Some(role), None) => match (get("source_profile"), get("credential_source")) {
             (Some(source), _) => format!("assume role {role} from profile `{source}`"),
@@ -157,7 +163,7 @@ fn profile_source(profile: &ProfileProvider, credentials: &Credentials) -> Strin
             }
         }
     };
-    format!("profile `{}` ({kind})", profile.profile_name())
+    format!("profile `{}`: {kind}", profile.profile_name())
 }
 
 /// The message for credentials that could not be loaded, suggesting only
@@ -252,7 +258,7 @@ mod tests {
         let env = Env::from_vars([("HOME", home)]);
         let loaded = load(&args(&[]), &env, io::empty()).unwrap();
         assert_eq!(loaded.credentials.access_key_id(), "DEF");
-        assert_eq!(loaded.source, "profile `default` (static keys)");
+        assert_eq!(loaded.source, "profile `default`: static keys");
 
         // --profile reads the profile even when the environment has keys.
         let env = Env::from_vars([
@@ -262,7 +268,7 @@ mod tests {
         ]);
         let loaded = load(&args(&["--profile", "dev"]), &env, io::empty()).unwrap();
         assert_eq!(loaded.credentials.access_key_id(), "DEV");
-        assert_eq!(loaded.source, "profile `dev` (static keys)");
+        assert_eq!(loaded.source, "profile `dev`: static keys");
     }
 
     #[test]
@@ -422,7 +428,7 @@ mod tests {
             let profile = ProfileProvider::new().env(env.clone()).profile(name);
             assert_eq!(
                 profile_source(&profile, &creds),
-                format!("profile `{name}` ({kind})")
+                format!("profile `{name}`: {kind}")
             );
         }
         // The keys in the credentials file win over the process.
@@ -430,7 +436,7 @@ mod tests {
         let from_file = Credentials::new("FROM-FILE", "S", None::<String>);
         assert_eq!(
             profile_source(&profile, &from_file),
-            "profile `both` (static keys)"
+            "profile `both`: static keys"
         );
     }
 
