@@ -854,6 +854,16 @@ fn the_secret_and_the_data_cannot_both_come_from_stdin() {
         "{}",
         run.stderr
     );
+    let run = sigv4(&["--access-key", ACCESS_KEY_ID, "--secret-key-file", "-"])
+        .args(["-T", "-", "https://h/"])
+        .run();
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(
+        run.stderr
+            .starts_with("sigv4: -T - and --secret-key-file - cannot both read stdin"),
+        "{}",
+        run.stderr
+    );
     // --secret-key-file needs --access-key, and excludes --secret-key.
     for flags in [
         &["--secret-key-file", "f", "https://h/"][..],
