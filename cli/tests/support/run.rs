@@ -34,6 +34,8 @@ pub struct Sigv4 {
     pub command: Command,
     pub stdin: Option<Vec<u8>>,
     pub home: tempfile::TempDir,
+    /// `--max-time`, added when the child starts.
+    pub max_time: &'static str,
 }
 
 pub fn sigv4(args: &[&str]) -> Sigv4 {
@@ -43,12 +45,12 @@ pub fn sigv4(args: &[&str]) -> Sigv4 {
         .env_clear()
         .env("HOME", home.path())
         .env("AWS_EC2_METADATA_DISABLED", "true")
-        .args(["--max-time", "10"])
         .args(args);
     Sigv4 {
         command,
         stdin: None,
         home,
+        max_time: "10",
     }
 }
 
@@ -78,6 +80,12 @@ impl Sigv4 {
         self
     }
 
+    /// `--max-time SECONDS` instead of 10.
+    pub fn max_time(mut self, seconds: &'static str) -> Self {
+        self.max_time = seconds;
+        self
+    }
+
     /// The temporary HOME.
     pub fn home(&self) -> &Path {
         self.home.path()
@@ -95,6 +103,7 @@ impl Sigv4 {
     /// given (then closing it).
     pub fn spawn(mut self) -> (Child, tempfile::TempDir) {
         self.command
+            .args(["--max-time", self.max_time])
             .stdin(match self.stdin {
                 Some(_) => Stdio::piped(),
                 None => Stdio::null(),
@@ -104,7 +113,8 @@ impl Sigv4 {
         let mut child = self.command.spawn().expect("start sigv4");
         if let Some(bytes) = self.stdin.take() {
             let mut stdin = child.stdin.take().unwrap();
-            stdin.write_all(&bytes).unwrap();
+            // A child that refuses before reading stdin closes it: no matter.
+            let _ = stdin.write_all(&bytes);
         }
         (child, self.home)
     }
