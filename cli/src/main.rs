@@ -94,24 +94,27 @@ fn run(args: &Args) -> Result<(), Failure> {
     let loaded = credentials::load(args, &env, io::stdin().lock())?;
     let redactor = Redactor::new(&loaded.credentials);
     let access_key_id = loaded.credentials.access_key_id().to_owned();
-    let signer = match (args.sigv4a, args.region_set.as_deref()) {
-        (true, set) => ServiceSigner::sigv4a(
-            loaded.credentials,
-            set.unwrap_or(&region.name),
-            &args.service,
-        ),
-        (false, _) => ServiceSigner::new(loaded.credentials, &region.name, &args.service),
+    // SigV4a signs for a region set: --region-set, else the region.
+    let region_set = args
+        .sigv4a
+        .then(|| args.region_set.as_deref().unwrap_or(&region.name));
+    let signer = match region_set {
+        Some(set) => ServiceSigner::sigv4a(loaded.credentials, set, &args.service),
+        None => ServiceSigner::new(loaded.credentials, &region.name, &args.service),
     };
     if args.verbose {
-        let algorithm = match (args.sigv4a, args.region_set.as_deref()) {
-            (true, Some(set)) => format!(" with SigV4a for region set `{set}`"),
-            (true, None) => " with SigV4a".to_owned(),
-            (false, _) => String::new(),
+        let scope = match (region_set, &args.region_set) {
+            (Some(set), Some(_)) => {
+                format!("with SigV4a in region set `{set}` (from --region-set)")
+            }
+            (Some(set), None) => {
+                format!("with SigV4a in region set `{set}` (from {})", region.source)
+            }
+            (None, _) => format!("in region `{}` (from {})", region.name, region.source),
         };
         stderr(format_args!(
-            "* signing for service `{}` in region `{}` (from {}){algorithm} with access key {} \
-             (from {})\n",
-            args.service, region.name, region.source, access_key_id, loaded.source
+            "* signing for service `{}` {scope} with access key {} (from {})\n",
+            args.service, access_key_id, loaded.source
         ));
     }
     if let Some(seconds) = args.presign {

@@ -494,7 +494,8 @@ fn sigv4a_signs_headers_and_presigned_urls_for_a_region_set() {
         "{echo:#}"
     );
     assert!(
-        run.stderr.contains("with SigV4a for region set `us-*`"),
+        run.stderr
+            .contains("with SigV4a in region set `us-*` (from --region-set)"),
         "{run:#?}"
     );
     assert!(
