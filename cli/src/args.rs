@@ -107,10 +107,11 @@ pub(crate) struct Args {
     /// For --service s3: sent aws-chunked, each 64 KiB chunk signed
     /// (stdin, of unknown length, with transfer-encoding: chunked, which
     /// AWS S3 refuses: it wants a length; S3-compatible servers may accept
-    /// it). For other services the file is read twice: once to hash it,
-    /// once to send it; stdin is refused (save it to a file first). No
-    /// content type unless -H gives one. The URL is used as given (curl's
-    /// appending of the file name to a URL ending in `/` is not done).
+    /// it); with --sigv4a, see there. For other services the file is read
+    /// twice, once to hash it and once to send it, and stdin is refused
+    /// (save it to a file first). No content type unless -H gives one. The
+    /// URL is used as given (curl's appending of the file name to a URL
+    /// ending in `/` is not done).
     #[arg(
         short = 'T',
         long = "upload-file",
