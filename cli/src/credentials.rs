@@ -255,7 +255,7 @@ mod tests {
         )
         .unwrap();
         let home = home.path().to_str().unwrap();
-        let env = Env::from_vars([("HOME", home)]);
+        let env = Env::from_vars([("HOME", home), ("AWS_EC2_METADATA_DISABLED", "true")]);
         let loaded = load(&args(&[]), &env, io::empty()).unwrap();
         assert_eq!(loaded.credentials.access_key_id(), "DEF");
         assert_eq!(loaded.source, "profile `default`: static keys");
@@ -370,7 +370,10 @@ mod tests {
             "[profile sso]\nsso_session = corp\nregion = eu-west-1\n",
         )
         .unwrap();
-        let env = Env::from_vars([("HOME", home.path().to_str().unwrap())]);
+        let env = Env::from_vars([
+            ("HOME", home.path().to_str().unwrap()),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ]);
         let failure = load(&args(&["--profile", "sso"]), &env, io::empty())
             .err()
             .unwrap();

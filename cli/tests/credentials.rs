@@ -2,7 +2,7 @@
 //! only the standard variables and files, as on a laptop, in a container,
 //! on EC2 or EKS: environment keys, a profile's static keys, a
 //! `credential_process`, the container endpoint, instance metadata, a web
-//! identity and an assumed role. The network sources reach stand-ins on
+//! identity, an assumed role and an IAM Identity Center login. The network sources reach stand-ins on
 //! 127.0.0.1 (tiny_http, an ephemeral port) through the variables AWS
 //! documents; the STS stand-in checks `AssumeRole`'s signature with the
 //! library's `Verifier`. `-v` must name the source.
@@ -315,6 +315,55 @@ fn a_profile_that_assumes_a_role() {
         "{run:#?}"
     );
     assert!(run.stderr.contains("SignatureDoesNotMatch"), "{run:#?}");
+}
+
+#[test]
+fn an_identity_center_profile() {
+    let (url, seen) = stand_in(|request| {
+        let token = request.headers().get("x-amz-sso_bearer_token");
+        let query = request.uri().query().unwrap_or_default();
+        match (
+            request.uri().path(),
+            token.is_some_and(|t| t == "sso-token"),
+        ) {
+            ("/federation/credentials", true)
+                if query == "account_id=111122223333&role_name=Admin" =>
+            {
+                let json = r#"{"roleCredentials":{"accessKeyId":"ASIASSO","secretAccessKey":"s","sessionToken":"the-token-ASIASSO","expiration":4070908800000}}"#;
+                (200, json.into())
+            }
+            _ => (
+                401,
+                r#"{"message":"Session token not found or invalid"}"#.into(),
+            ),
+        }
+    });
+    // The token `aws sso login --sso-session corp` caches: <sha1("corp")>.json.
+    let cache = {
+        use sha1::Digest;
+        hex::encode(sha1::Sha1::digest(b"corp"))
+    };
+    let run = dry_run()
+        .env("AWS_PROFILE", "dev")
+        .env("AWS_ENDPOINT_URL_SSO", &url)
+        .aws_file(
+            "config",
+            "[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\n\
+             sso_role_name = Admin\n[sso-session corp]\nsso_region = us-east-1\n\
+             sso_start_url = https://corp.awsapps.com/start\n",
+        )
+        .aws_file(
+            &format!("sso/cache/{cache}.json"),
+            r#"{"accessToken": "sso-token", "expiresAt": "2099-01-01T00:00:00Z"}"#,
+        )
+        .run();
+    assert_signed_with(
+        &run,
+        "ASIASSO",
+        Some("the-token-ASIASSO"),
+        "profile `dev`: IAM Identity Center (SSO)",
+    );
+    assert_eq!(*seen.lock().unwrap(), ["GET /federation/credentials"]);
 }
 
 #[test]

@@ -91,11 +91,12 @@ impl Sigv4 {
         self.home.path()
     }
 
-    /// Writes `~/.aws/NAME` in the temporary HOME.
+    /// Writes `~/.aws/NAME` in the temporary HOME (`NAME` may have
+    /// directories: `sso/cache/….json`).
     pub fn aws_file(self, name: &str, text: &str) -> Self {
-        let aws = self.home.path().join(".aws");
-        std::fs::create_dir_all(&aws).unwrap();
-        std::fs::write(aws.join(name), text).unwrap();
+        let path = self.home.path().join(".aws").join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
         self
     }
 
