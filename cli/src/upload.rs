@@ -59,11 +59,12 @@ pub(crate) fn sign(
     if let Some(signed) = signer.sign_chunked(req, &upload, SystemTime::now()) {
         let (chunks, output) = signed?;
         if length.is_none() && !silent {
-            eprintln_note(
-                "stdin has no length, so it is sent with transfer-encoding: chunked, which AWS \
-                 S3 refuses (it wants a length; S3-compatible servers may accept it): for AWS \
-                 S3, save it to a file and pass -T FILE",
-            );
+            eprintln_note(&format!(
+                "-T {} has no length known beforehand, so it is sent with transfer-encoding: \
+                 chunked, which AWS S3 refuses (it wants a length; S3-compatible servers may \
+                 accept it): for AWS S3, save it to a file and pass -T FILE",
+                shown(path)
+            ));
         }
         let data: Box<dyn Read> = match source {
             Source::File(file, _) => Box::new(file),

@@ -354,7 +354,10 @@ fn stdin_is_sent_aws_chunked_without_a_length() {
     assert_eq!(summary["transfer_encoding"], "chunked", "{summary:#}");
     assert_eq!(summary["content_length"], Value::Null, "{summary:#}");
     assert!(
-        run.stderr.contains("AWS S3 refuses (it wants a length"),
+        run.stderr.contains(
+            "sigv4: note: -T - (stdin) has no length known beforehand, so it is sent with \
+             transfer-encoding: chunked, which AWS S3 refuses (it wants a length"
+        ),
         "{run:#?}"
     );
 }
