@@ -16,6 +16,8 @@ Examples:
   sigv4 -d @pet.json -H 'Content-Type: application/json' https://abc123.execute-api.eu-west-1.amazonaws.com/prod/pets
   sigv4 --service sts -d 'Action=GetCallerIdentity&Version=2011-06-15' https://sts.us-east-1.amazonaws.com/
   sigv4 --service s3 -o report.csv https://my-bucket.s3.us-east-2.amazonaws.com/reports/report.csv
+  sigv4 --service s3 -T backup.tar https://my-bucket.s3.us-east-2.amazonaws.com/backups/backup.tar
+  sigv4 --service s3 --sigv4a --region-set '*' https://mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com/key
   sigv4 --presign 900 https://abc123.execute-api.eu-west-1.amazonaws.com/prod/export
   sigv4 --dry-run --profile dev -X DELETE https://abc123.execute-api.eu-west-1.amazonaws.com/prod/pets/7
   sigv4 --access-key AKIA... --secret-key-file ~/.secret https://abc123.execute-api.eu-west-1.amazonaws.com/prod/pets";
@@ -25,6 +27,7 @@ Exit codes (curl's where one applies):
    0  success (also for HTTP 4xx/5xx without --fail, as with curl)
    1  unsupported protocol (only http and https are sent)
    2  usage error, or no credentials, region or signature could be made
+      (or -T - for a service that needs the body's hash up front)
    3  malformed URL
    5  invalid proxy setting
    6  could not resolve host
@@ -32,7 +35,7 @@ Exit codes (curl's where one applies):
    8  HTTP protocol error (e.g. an answer that is not HTTP)
   22  HTTP status 400 or above, with --fail or --fail-with-body
   23  could not write the output
-  26  could not read --data @FILE or @-, or --secret-key-file
+  26  could not read --data @FILE or @-, -T FILE, or --secret-key-file
   28  timed out (--max-time, --connect-timeout)
   35  TLS handshake failed
   56  the connection failed while sending or receiving
@@ -48,9 +51,12 @@ Exit codes (curl's where one applies):
     about = "Send an HTTP request signed with AWS Signature Version 4 (curl-style flags)",
     long_about = "Send an HTTP request signed with AWS Signature Version 4, with curl's flags.\n\n\
         Signs for API Gateway (--service execute-api, the default) or any other AWS service, \
-        with the credentials the AWS CLI would use (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/\
-        AWS_SESSION_TOKEN, else the AWS_PROFILE or `default` profile of ~/.aws/credentials \
-        and ~/.aws/config), a --profile, or --access-key with --secret-key-file. The region \
+        with the credentials the AWS SDKs would find (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/\
+        AWS_SESSION_TOKEN; else the AWS_PROFILE or `default` profile of ~/.aws/credentials \
+        and ~/.aws/config: keys, credential_process, role_arn, web identity, IAM Identity \
+        Center; else AWS_WEB_IDENTITY_TOKEN_FILE, the ECS/EKS container endpoint, EC2 \
+        instance metadata), a --profile, or --access-key with --secret-key-file (-v says \
+        which). The region \
         comes from --region, else AWS_REGION/AWS_DEFAULT_REGION or the profile, else the host \
         name (abc123.execute-api.eu-west-1.amazonaws.com signs for eu-west-1), else us-east-1 \
         for hosts that are not AWS's.\n\n\
@@ -95,6 +101,25 @@ pub(crate) struct Args {
     )]
     pub(crate) data: Vec<DataArg>,
 
+    /// Upload FILE (`-`: stdin) as the body, streamed: a PUT unless -X
+    ///
+    /// As with curl, the body is read as it is sent, never held in memory.
+    /// For --service s3: sent aws-chunked, each 64 KiB chunk signed
+    /// (stdin, of unknown length, with transfer-encoding: chunked, which
+    /// AWS S3 refuses: it wants a length; S3-compatible servers may accept
+    /// it); with --sigv4a, see there. For other services the file is read
+    /// twice, once to hash it and once to send it, and stdin is refused
+    /// (save it to a file first). No content type unless -H gives one. The
+    /// URL is used as given (curl's appending of the file name to a URL
+    /// ending in `/` is not done).
+    #[arg(
+        short = 'T',
+        long = "upload-file",
+        value_name = "FILE",
+        conflicts_with_all = ["data", "get", "presign"]
+    )]
+    pub(crate) upload_file: Option<PathBuf>,
+
     /// Put the --data in the URL's query string and send a GET
     #[arg(short = 'G', long = "get")]
     pub(crate) get: bool,
@@ -122,8 +147,11 @@ pub(crate) struct Args {
 
     /// Print what was signed, and the headers sent and received, to stderr
     ///
-    /// The canonical request and string to sign, then the request (`> `) and
-    /// response (`< `) headers. The session token is redacted.
+    /// Where the credentials and region came from (the environment, a
+    /// profile and its kind, a web identity, the container endpoint,
+    /// instance metadata), the canonical request and string to sign, then
+    /// the request (`> `) and response (`< `) headers. The session token is
+    /// redacted.
     #[arg(short = 'v', long = "verbose", help_heading = "Output")]
     pub(crate) verbose: bool,
 
@@ -165,6 +193,25 @@ pub(crate) struct Args {
     /// AWS's (127.0.0.1, an S3-compatible server).
     #[arg(long = "region", value_name = "REGION", help_heading = "Signing")]
     pub(crate) region: Option<String>,
+
+    /// Sign with SigV4a (AWS4-ECDSA-P256-SHA256) for a set of regions
+    ///
+    /// For multi-region endpoints (S3 Multi-Region Access Points, global
+    /// endpoints). The region set is --region-set, else the region. Header
+    /// and --presign forms. -T to s3 is then sent with the file's hash
+    /// (read twice) or, from stdin, UNSIGNED-PAYLOAD: SigV4a has no signed
+    /// chunks.
+    #[arg(long = "sigv4a", help_heading = "Signing")]
+    pub(crate) sigv4a: bool,
+
+    /// The region set of --sigv4a: `*`, `us-*`, `us-east-1,eu-west-1`
+    #[arg(
+        long = "region-set",
+        value_name = "SET",
+        requires = "sigv4a",
+        help_heading = "Signing"
+    )]
+    pub(crate) region_set: Option<String>,
 
     /// Print a presigned URL valid for SECONDS instead of sending
     ///
@@ -272,14 +319,18 @@ impl Args {
         None
     }
 
-    /// Whether stdin is read for more than one thing (`-d @-` and
-    /// `--secret-key-file -`), which cannot both be read from it.
-    pub(crate) fn stdin_conflict(&self) -> bool {
-        let secret_from_stdin = self
-            .secret_key_file
-            .as_deref()
-            .is_some_and(|path| path.as_os_str() == "-");
-        secret_from_stdin && self.data.contains(&DataArg::Stdin)
+    /// The flag that reads stdin besides `--secret-key-file -` (`-d @-` or
+    /// `-T -`), which cannot both read it, or `None`.
+    pub(crate) fn stdin_conflict(&self) -> Option<&'static str> {
+        let is_stdin =
+            |path: &Option<PathBuf>| path.as_deref().is_some_and(|path| path.as_os_str() == "-");
+        if !is_stdin(&self.secret_key_file) {
+            return None;
+        }
+        if self.data.contains(&DataArg::Stdin) {
+            return Some("-d @-");
+        }
+        is_stdin(&self.upload_file).then_some("-T -")
     }
 
     /// Whether a status of 400 or above ends with exit code 22.

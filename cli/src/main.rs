@@ -3,9 +3,9 @@
 //! ```text
 //! flags ──► request ──► region, credentials ──► sign / presign ──► send ──► output
 //!  args.rs   request.rs  region.rs               sign.rs            transfer.rs
-//!                        credentials.rs          (--dry-run, -v:     (-i, -o, --fail;
-//!                                                 show.rs)            a rejected signature:
-//!                                                                     explain.rs)
+//!                        credentials.rs          (-T: upload.rs;     (-i, -o, --fail;
+//!                                                 --dry-run, -v:      a rejected signature:
+//!                                                 show.rs)            explain.rs)
 //! ```
 //!
 //! Every failure is a [`Failure`]: a message on stderr and an exit code,
@@ -22,6 +22,7 @@ mod request;
 mod show;
 mod sign;
 mod transfer;
+mod upload;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -46,9 +47,9 @@ fn main() -> ExitCode {
         stderr(format_args!("sigv4: {why}\n"));
         return ExitCode::from(code::SETUP);
     }
-    if args.stdin_conflict() {
+    if let Some(flag) = args.stdin_conflict() {
         stderr(format_args!(
-            "sigv4: -d @- and --secret-key-file - cannot both read stdin: put the secret or \
+            "sigv4: {flag} and --secret-key-file - cannot both read stdin: put the secret or \
              the data in a file\n"
         ));
         return ExitCode::from(code::SETUP);
@@ -93,17 +94,52 @@ fn run(args: &Args) -> Result<(), Failure> {
     let loaded = credentials::load(args, &env, io::stdin().lock())?;
     let redactor = Redactor::new(&loaded.credentials);
     let access_key_id = loaded.credentials.access_key_id().to_owned();
-    let signer = ServiceSigner::new(loaded.credentials, &region.name, &args.service);
+    // SigV4a signs for a region set: --region-set, else the region.
+    let region_set = args
+        .sigv4a
+        .then(|| args.region_set.as_deref().unwrap_or(&region.name));
+    let signer = match region_set {
+        Some(set) => ServiceSigner::sigv4a(loaded.credentials, set, &args.service),
+        None => ServiceSigner::new(loaded.credentials, &region.name, &args.service),
+    };
     if args.verbose {
+        let scope = match (region_set, &args.region_set) {
+            (Some(set), Some(_)) => {
+                format!("with SigV4a in region set `{set}` (from --region-set)")
+            }
+            (Some(set), None) => {
+                format!("with SigV4a in region set `{set}` (from {})", region.source)
+            }
+            (None, _) => format!("in region `{}` (from {})", region.name, region.source),
+        };
         stderr(format_args!(
-            "* signing for service `{}` in region `{}` (from {}) with access key {} (from {})\n",
-            args.service, region.name, region.source, access_key_id, loaded.source
+            "* signing for service `{}` {scope} with access key {} (from {})\n",
+            args.service, access_key_id, loaded.source
         ));
     }
     if let Some(seconds) = args.presign {
         return presign(args, &signer, req, Duration::from_secs(seconds), &redactor);
     }
-    let signed = signer.sign(&mut req)?;
+    let progress = progress::allowed(args.silent);
+    let (signed, stream, upload) = match &args.upload_file {
+        Some(path) => {
+            let upload = upload::sign(
+                &signer,
+                &args.service,
+                &mut req,
+                path,
+                progress,
+                args.silent,
+            )?;
+            (upload.output, Some(upload.body), upload.bar)
+        }
+        None => {
+            let signed = signer.sign(&mut req)?;
+            let length = Some(req.body().len() as u64);
+            let bar = progress::bar(length, progress::show_upload(progress, length), "upload");
+            (signed, None, bar)
+        }
+    };
     request::add_unsigned_headers(&mut req, &args.headers);
     if args.verbose {
         let mut messages = io::stderr().lock();
@@ -119,13 +155,7 @@ fn run(args: &Args) -> Result<(), Failure> {
             .map_err(transfer::write_failure);
     }
 
-    let progress = progress::allowed(args.silent);
-    let upload = progress::bar(
-        Some(req.body().len() as u64),
-        progress::show_upload(progress, req.body().len() as u64),
-        "upload",
-    );
-    let response = transfer::send(&transfer::agent(args), req, &upload)?;
+    let response = transfer::send(&transfer::agent(args), req, stream, &upload)?;
     let context = explain::Context {
         signed: &signed,
         service: &args.service,

@@ -39,9 +39,9 @@ pub(crate) fn bar(len: Option<u64>, show: bool, verb: &'static str) -> ProgressB
     bar
 }
 
-/// Whether an upload of `len` bytes gets a bar.
-pub(crate) fn show_upload(allowed: bool, len: u64) -> bool {
-    allowed && len >= THRESHOLD
+/// Whether an upload of `len` bytes (if known: stdin's is not) gets a bar.
+pub(crate) fn show_upload(allowed: bool, len: Option<u64>) -> bool {
+    allowed && len.is_none_or(|len| len >= THRESHOLD)
 }
 
 /// Whether a download of `len` bytes (if known) gets a bar: not when the
@@ -56,9 +56,11 @@ mod tests {
 
     #[test]
     fn only_large_transfers_on_a_terminal() {
-        assert!(show_upload(true, THRESHOLD));
-        assert!(!show_upload(true, THRESHOLD - 1));
-        assert!(!show_upload(false, u64::MAX));
+        assert!(show_upload(true, Some(THRESHOLD)));
+        assert!(show_upload(true, None));
+        assert!(!show_upload(true, Some(THRESHOLD - 1)));
+        assert!(!show_upload(false, Some(u64::MAX)));
+        assert!(!show_upload(false, None));
 
         assert!(show_download(true, Some(THRESHOLD), false));
         assert!(show_download(true, None, false));

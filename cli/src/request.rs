@@ -28,7 +28,8 @@ pub(crate) enum Use {
     Presign,
 }
 
-/// Builds the unsigned request. `stdin` is read for `-d @-`.
+/// Builds the unsigned request. `stdin` is read for `-d @-`; the body of
+/// `-T` is not read here (the request's body stays empty).
 pub(crate) fn build(args: &Args, how: Use, stdin: impl Read) -> Result<Request<Vec<u8>>, Failure> {
     let mut uri = parse_url(&args.url, how)?;
     let data = match args.data.is_empty() {
@@ -43,6 +44,8 @@ pub(crate) fn build(args: &Args, how: Use, stdin: impl Read) -> Result<Request<V
         // curl's form type for text given on the command line only: a file
         // is rarely a form, and S3 keeps the type with the object.
         (Some(data), false) => (Method::POST, data, args.data.iter().all(DataArg::is_text)),
+        // -T: a PUT, its body streamed when sent (see upload.rs).
+        (None, _) if args.upload_file.is_some() => (Method::PUT, Vec::new(), false),
         (None, _) => (Method::GET, Vec::new(), false),
     };
     let method = args.method.clone().unwrap_or(method);
@@ -402,6 +405,17 @@ mod tests {
         assert!(!req.headers().contains_key(CONTENT_TYPE));
         let failure = build_from(&["-G", "-d", "a b", "https://h/"], Use::Send, b"").unwrap_err();
         assert_eq!(failure.code, 3);
+    }
+
+    #[test]
+    fn upload_file_makes_a_put_without_content_type() {
+        let req = build_from(&["-T", "big.bin", "https://h/k"], Use::Send, b"").unwrap();
+        assert_eq!(req.method(), Method::PUT);
+        assert!(req.body().is_empty());
+        assert!(req.headers().is_empty());
+        let req = build_from(&["-T", "-", "-X", "POST", "https://h/k"], Use::Send, b"x").unwrap();
+        assert_eq!(req.method(), Method::POST);
+        assert!(req.body().is_empty(), "stdin is not read here");
     }
 
     #[test]

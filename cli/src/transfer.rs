@@ -45,23 +45,32 @@ pub(crate) fn target_of(req: &Request<Vec<u8>>) -> String {
 }
 
 /// Sends the request as it is (its `content-length` already set, see
-/// [`add_unsigned_headers`](crate::request::add_unsigned_headers)),
-/// counting the body's bytes on `upload` as they go.
+/// [`add_unsigned_headers`](crate::request::add_unsigned_headers)), with
+/// `stream` as its body if given (`-T`, counted on its own bar), else the
+/// request's own body, counting its bytes on `upload` as they go.
 pub(crate) fn send(
     agent: &ureq::Agent,
     req: Request<Vec<u8>>,
+    stream: Option<Box<dyn Read>>,
     upload: &ProgressBar,
 ) -> Result<Response<ureq::Body>, Failure> {
     let target = target_of(&req);
     let (parts, body) = req.into_parts();
-    let sent = if body.is_empty() && !carries_body(&parts.method) {
-        agent.run(Request::from_parts(parts, ()))
-    } else {
-        let mut reader = upload.wrap_read(body.as_slice());
-        agent.run(Request::from_parts(
+    let sent = match stream {
+        Some(mut stream) => agent.run(Request::from_parts(
             parts,
-            SendBody::from_reader(&mut reader),
-        ))
+            SendBody::from_reader(&mut stream),
+        )),
+        None if body.is_empty() && !carries_body(&parts.method) => {
+            agent.run(Request::from_parts(parts, ()))
+        }
+        None => {
+            let mut reader = upload.wrap_read(body.as_slice());
+            agent.run(Request::from_parts(
+                parts,
+                SendBody::from_reader(&mut reader),
+            ))
+        }
     };
     upload.finish_and_clear();
     sent.map_err(|e| Failure::transport(e, &target))

@@ -6,12 +6,11 @@
 //!
 //! Each child process gets an empty environment plus what the test sets, and
 //! a temporary HOME, so neither the test's environment nor the real ~/.aws
-//! is read. Every request has `--max-time`, so no child can hang.
+//! is read (`support/run.rs`). Every request has `--max-time`, so no child
+//! can hang.
 
-use std::io::Write;
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
@@ -19,72 +18,18 @@ use serde_json::Value;
 #[allow(dead_code)] // A copy of the library's examples/common/gateway.rs, which uses all of it.
 mod gateway;
 
-use gateway::{Gateway, ACCESS_KEY_ID, REGION, TEMP_ACCESS_KEY_ID};
+#[path = "support/run.rs"]
+#[allow(dead_code)] // Shared with the other test files, which use the rest.
+mod run;
 
-const SIGV4: &str = env!("CARGO_BIN_EXE_sigv4");
+use gateway::{Gateway, ACCESS_KEY_ID, REGION, TEMP_ACCESS_KEY_ID};
+use run::{sigv4, Run, Sigv4};
+
 /// API Gateway's wording for a signature mismatch, which the gateway copies.
 const SIGNATURE_MISMATCH: &str =
     "The request signature we calculated does not match the signature you provided";
 
-/// How a run ended.
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    #[track_caller]
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self:#?}"))
-    }
-}
-
-/// A `sigv4` command with an empty environment and a temporary HOME.
-struct Sigv4 {
-    command: Command,
-    stdin: Option<Vec<u8>>,
-    home: tempfile::TempDir,
-}
-
-fn sigv4(args: &[&str]) -> Sigv4 {
-    let home = tempfile::tempdir().expect("a temporary HOME");
-    let mut command = Command::new(SIGV4);
-    command
-        .env_clear()
-        .env("HOME", home.path())
-        .args(["--max-time", "10"])
-        .args(args);
-    Sigv4 {
-        command,
-        stdin: None,
-        home,
-    }
-}
-
 impl Sigv4 {
-    fn env(mut self, name: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
-        self.command.env(name, value);
-        self
-    }
-
-    fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Self {
-        self.command.arg(arg);
-        self
-    }
-
-    fn args<I: AsRef<std::ffi::OsStr>>(mut self, args: impl IntoIterator<Item = I>) -> Self {
-        self.command.args(args);
-        self
-    }
-
-    fn stdin(mut self, bytes: &[u8]) -> Self {
-        self.stdin = Some(bytes.to_vec());
-        self
-    }
-
     /// Long-term credentials of the gateway: the access key on the command
     /// line, the secret in a file (`--secret-key-file`).
     fn long_term_keys(self) -> Self {
@@ -103,28 +48,6 @@ impl Sigv4 {
         self.env("AWS_ACCESS_KEY_ID", creds.access_key_id())
             .env("AWS_SECRET_ACCESS_KEY", creds.secret_access_key())
             .env("AWS_SESSION_TOKEN", creds.session_token().unwrap())
-    }
-
-    fn run(mut self) -> Run {
-        self.command
-            .stdin(match self.stdin {
-                Some(_) => Stdio::piped(),
-                None => Stdio::null(),
-            })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = self.command.spawn().expect("start sigv4");
-        if let Some(bytes) = self.stdin.take() {
-            let mut stdin = child.stdin.take().unwrap();
-            stdin.write_all(&bytes).unwrap();
-        }
-        let output = child.wait_with_output().expect("wait for sigv4");
-        drop(self.home);
-        Run {
-            code: output.status.code().expect("sigv4 exited, not killed"),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
     }
 }
 
@@ -311,7 +234,7 @@ fn credentials_and_region_from_a_profile() {
         assert!(
             run.stderr.contains(&format!(
                 "* signing for service `execute-api` in region `{REGION}` (from profile `dev`) \
-                 with access key {ACCESS_KEY_ID} (from profile `dev`)"
+                 with access key {ACCESS_KEY_ID} (from profile `dev`: static keys)"
             )),
             "{}",
             run.stderr
@@ -931,6 +854,16 @@ fn the_secret_and_the_data_cannot_both_come_from_stdin() {
         "{}",
         run.stderr
     );
+    let run = sigv4(&["--access-key", ACCESS_KEY_ID, "--secret-key-file", "-"])
+        .args(["-T", "-", "https://h/"])
+        .run();
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(
+        run.stderr
+            .starts_with("sigv4: -T - and --secret-key-file - cannot both read stdin"),
+        "{}",
+        run.stderr
+    );
     // --secret-key-file needs --access-key, and excludes --secret-key.
     for flags in [
         &["--secret-key-file", "f", "https://h/"][..],
@@ -1023,26 +956,19 @@ fn data_from_a_file_has_no_content_type_unless_given() {
 }
 
 #[test]
-fn a_profile_sigv4_cannot_use_says_how_to_export_it() {
-    let run = sigv4(&["--profile", "corp", "--region", REGION, "https://h/"]);
-    let aws = run.home.path().join(".aws");
-    std::fs::create_dir(&aws).unwrap();
-    std::fs::write(
-        aws.join("config"),
-        "[profile corp]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = base\n",
-    )
-    .unwrap();
-    let run = run.run();
+fn a_role_profile_whose_source_is_missing_says_so() {
+    let run = sigv4(&["--profile", "corp", "--region", REGION, "https://h/"])
+        .aws_file(
+            "config",
+            "[profile corp]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = base\n",
+        )
+        .run();
     assert_eq!(run.code, 2, "{run:#?}");
     let stderr = &run.stderr;
     assert!(
-        stderr.contains("`role_arn`, which sigv4 cannot use"),
+        stderr.starts_with("sigv4: (2) no credentials: "),
         "{stderr}"
     );
-    assert!(
-        stderr.contains("aws configure export-credentials --profile corp --format env"),
-        "{stderr}"
-    );
-    assert!(!stderr.contains("this crate"), "{stderr}");
+    assert!(stderr.contains("`base`"), "{stderr}");
     assert!(!stderr.contains("--profile NAME"), "{stderr}");
 }

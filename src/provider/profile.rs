@@ -187,9 +187,35 @@ impl ProfileProvider {
     /// # Ok::<(), http_sigv4::Error>(())
     /// ```
     pub fn region(&self) -> Result<Option<String>, Error> {
+        self.setting(REGION)
+    }
+
+    /// The profile's setting `key` (e.g. `role_arn`, `credential_process`,
+    /// `sso_session`), from the credentials file if it is there, else from
+    /// the config file; `Ok(None)` too when the profile or the files do not
+    /// exist. For a program that tells its user what kind of profile it
+    /// signs with; values are returned as written, secrets included.
+    ///
+    /// ```
+    /// use http_sigv4::{Env, ProfileProvider};
+    /// # let dir = std::env::temp_dir().join(format!("http-sigv4-doc-setting-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// let config = dir.join("config");
+    /// std::fs::write(&config, "[profile app]\nrole_arn = arn:aws:iam::123456789012:role/app\nsource_profile = base\n").unwrap();
+    /// let env = Env::from_vars([
+    ///     ("AWS_CONFIG_FILE", config.to_str().unwrap()),
+    ///     ("AWS_SHARED_CREDENTIALS_FILE", dir.join("none").to_str().unwrap()),
+    /// ]);
+    /// let profile = ProfileProvider::new().env(env).profile("app");
+    /// assert_eq!(profile.setting("ROLE_ARN")?.as_deref(), Some("arn:aws:iam::123456789012:role/app"));
+    /// assert_eq!(profile.setting("credential_process")?, None);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn setting(&self, key: &str) -> Result<Option<String>, Error> {
         let files = SharedFiles::load(&self.env)?;
         Ok(files
-            .setting(&self.profile_name(), REGION)
+            .setting(&self.profile_name(), &key.to_ascii_lowercase())
             .map(str::to_owned))
     }
 }
