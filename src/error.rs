@@ -211,9 +211,10 @@ pub enum Error {
     /// its payload is signed (only `UNSIGNED-PAYLOAD` requests are complete
     /// without their body).
     BodyUnchecked,
-    /// The request's body is aws-chunked (`x-amz-content-sha256` is a
-    /// streaming marker), and this version does not check aws-chunked
-    /// bodies yet: the request is refused rather than accepted unchecked.
+    /// The request's body is aws-chunked in a form this version does not
+    /// check: SigV4a-signed chunks (`STREAMING-AWS4-ECDSA-P256-SHA256-*`
+    /// markers, or any streaming marker on a SigV4a request). The request
+    /// is refused rather than accepted unchecked.
     AwsChunkedUnsupported {
         /// The marker, e.g. `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`.
         marker: &'static str,
@@ -736,8 +737,9 @@ impl fmt::Display for Error {
             ),
             Error::AwsChunkedUnsupported { marker } => write!(
                 f,
-                "the body is aws-chunked ({marker}), which this server does not check yet: \
-                 send it with the body's SHA-256 in x-amz-content-sha256"
+                "the body is aws-chunked ({marker}) with SigV4a-signed chunks, which this \
+                 server does not check: sign the request with SigV4, or send the body's \
+                 SHA-256 in x-amz-content-sha256"
             ),
             Error::MissingEnvironmentVariable { name } => write!(
                 f,
