@@ -8,10 +8,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::Request;
 #[cfg(feature = "checksums")]
-use http_sigv4::ChecksumAlgorithm;
+use http_sigv4::{ChecksumAlgorithm, UnsignedPayloadPolicy};
 use http_sigv4::{
     ChunkedError, ChunkedPayload, ChunkedUpload, ContentSha256Header, Credentials, Error, Payload,
-    Signer, StreamingMarker, UnsignedPayloadPolicy, VerifiedPayload, Verifier,
+    Signer, StreamingMarker, VerifiedPayload, Verifier,
 };
 
 const AKID: &str = "AKIAIOSFODNN7EXAMPLE";
