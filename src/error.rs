@@ -219,6 +219,16 @@ pub enum Error {
         /// The marker, e.g. `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`.
         marker: &'static str,
     },
+    /// A request's payload is longer than the limit up to which a
+    /// [`VerifyLayer::buffered`](crate::VerifyLayer::buffered) layer reads
+    /// bodies to verify them before calling its service: S3's
+    /// `EntityTooLarge`.
+    #[cfg(feature = "server")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
+    PayloadTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
 
     // ---- Credential and region sources ----
     /// An environment variable that is needed is not set, is empty or is
@@ -740,6 +750,12 @@ impl fmt::Display for Error {
                 "the body is aws-chunked ({marker}) with SigV4a-signed chunks, which this \
                  server does not check: sign the request with SigV4, or send the body's \
                  SHA-256 in x-amz-content-sha256"
+            ),
+            #[cfg(feature = "server")]
+            Error::PayloadTooLarge { limit } => write!(
+                f,
+                "the request body is longer than the {limit} bytes this server reads \
+                 before verifying: send a smaller body"
             ),
             Error::MissingEnvironmentVariable { name } => write!(
                 f,

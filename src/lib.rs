@@ -272,6 +272,8 @@ mod sigv4a;
 
 #[cfg(any(feature = "tower", feature = "reqwest"))]
 mod integration;
+#[cfg(feature = "server")]
+mod server;
 
 #[doc(hidden)]
 pub mod internal;
@@ -320,6 +322,10 @@ pub use integration::reqwest_middleware::SigningMiddleware;
 pub use integration::tower::{SignedBody, Signing, SigningLayer, DEFAULT_BODY_LIMIT};
 #[cfg(any(feature = "tower", feature = "reqwest"))]
 pub use integration::RequestSigner;
+#[cfg(feature = "server")]
+pub use server::{
+    error_response, ErrorStyle, Verification, VerifiedBody, Verify, VerifyLayer, VerifyResponseBody,
+};
 
 /// The README's Rust blocks, compiled (and run, unless `no_run`) as doctests.
 /// They are whole programs, as a reader would paste them, with no lines hidden
