@@ -338,7 +338,8 @@ pub use server::{
     feature = "sigv4a",
     feature = "tower",
     feature = "reqwest",
-    feature = "reqwest-middleware"
+    feature = "reqwest-middleware",
+    feature = "server"
 ))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

@@ -205,8 +205,12 @@ impl<L> VerifyLayer<L> {
 
     /// Reads and verifies each body in full, up to `limit` bytes of
     /// payload (else `EntityTooLarge`), before calling the inner service,
-    /// which then never sees an unverified byte. Memory: up to `limit` per
-    /// request in flight.
+    /// which then never sees an unverified byte (but for an
+    /// `UNSIGNED-PAYLOAD` body, which the verifier's
+    /// [`UnsignedPayloadPolicy`](crate::UnsignedPayloadPolicy) let through
+    /// and which passes unread, as
+    /// [`VerifiedPayload::Unsigned`](crate::VerifiedPayload::Unsigned)
+    /// says). Memory: up to `limit` per request in flight.
     ///
     /// ```
     /// use std::collections::HashMap;
