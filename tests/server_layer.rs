@@ -10,6 +10,7 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use http::{Request, Response};
@@ -17,7 +18,7 @@ use http_body::{Body, Frame};
 use http_body_util::{BodyExt, Full};
 use http_sigv4::{
     ContentSha256Header, Credentials, Error, ErrorStyle, Payload, Signer, UnsignedSource,
-    VerifiedBody, VerifiedPayload, VerifiedRequest, Verification, Verifier, VerifyLayer,
+    Verification, VerifiedBody, VerifiedPayload, VerifiedRequest, Verifier, VerifyLayer,
 };
 use tower::{Layer, ServiceExt};
 
@@ -29,7 +30,11 @@ fn creds() -> Credentials {
 }
 
 fn verifier(service: &str) -> Verifier<impl Fn(&str) -> Option<Credentials> + Send + Sync> {
-    Verifier::new(|akid: &str| (akid == AKID).then(creds), "us-east-1", service)
+    Verifier::new(
+        |akid: &str| (akid == AKID).then(creds),
+        "us-east-1",
+        service,
+    )
 }
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
@@ -91,7 +96,10 @@ struct Seen {
 /// Sends `req` through the layer to an app that reads the whole body;
 /// returns the answer (status, content type, error type, body) and what
 /// the app saw.
-fn through<B>(layer: VerifyLayer<impl Fn(&str) -> Option<Credentials> + Send + Sync + 'static>, req: Request<B>) -> (Response<Bytes>, Seen)
+fn through<B>(
+    layer: VerifyLayer<impl Fn(&str) -> Option<Credentials> + Send + Sync + 'static>,
+    req: Request<B>,
+) -> (Response<Bytes>, Seen)
 where
     B: Body<Data = Bytes> + Send + 'static,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
@@ -145,9 +153,13 @@ fn signed(body: &[u8]) -> Request<Vec<u8>> {
 
 #[test]
 fn a_bad_signature_is_answered_without_reading_the_body_or_calling_the_app() {
-    let mut req = signed(b"hello world");
-    req.headers_mut()
-        .insert("x-amz-date", "20200101T000000Z".parse().unwrap());
+    // Signed an hour ago: beyond the 15 minutes of skew allowed.
+    let mut req = Request::put("https://h.example/upload")
+        .body(b"hello world".to_vec())
+        .unwrap();
+    Signer::new(creds(), "us-east-1", "service")
+        .sign_at(&mut req, SystemTime::now() - Duration::from_secs(3600))
+        .unwrap();
     let (req, polls) = counted(req);
     let (response, seen) = through(VerifyLayer::new(verifier("service")), req);
     assert_eq!(response.status(), 403);
@@ -161,9 +173,13 @@ fn a_bad_signature_is_answered_without_reading_the_body_or_calling_the_app() {
     let mut other = Request::put("https://h.example/upload")
         .body(b"x".to_vec())
         .unwrap();
-    Signer::new(Credentials::new("AKIDOTHER", "S", None::<String>), "us-east-1", "service")
-        .sign(&mut other)
-        .unwrap();
+    Signer::new(
+        Credentials::new("AKIDOTHER", "S", None::<String>),
+        "us-east-1",
+        "service",
+    )
+    .sign(&mut other)
+    .unwrap();
     let (other, polls) = counted(other);
     let layer = VerifyLayer::new(verifier("service")).error_style(ErrorStyle::ApiGatewayJson);
     let (response, seen) = through(layer, other);
@@ -173,7 +189,10 @@ fn a_bad_signature_is_answered_without_reading_the_body_or_calling_the_app() {
         "UnrecognizedClientException"
     );
     let json: serde_json::Value = serde_json::from_slice(response.body()).unwrap();
-    assert!(json["message"].as_str().unwrap().contains("AKIDOTHER"), "{json}");
+    assert!(
+        json["message"].as_str().unwrap().contains("AKIDOTHER"),
+        "{json}"
+    );
     assert_eq!((seen.calls, polls.load(Ordering::SeqCst)), (0, 0));
 }
 
@@ -198,10 +217,16 @@ fn a_changed_body_ends_in_an_error_frame() {
     *req.body_mut() = b"hello WORLD".to_vec();
     let (req, _) = counted(req);
     let (_, seen) = through(VerifyLayer::new(verifier("service")), req);
-    assert_eq!(seen.calls, 1, "streaming: the app is called, the body fails");
+    assert_eq!(
+        seen.calls, 1,
+        "streaming: the app is called, the body fails"
+    );
     assert!(matches!(seen.body, Some(Err(_))));
     assert_eq!(seen.body_error, Some(Error::PayloadMismatch));
-    assert!(matches!(seen.after, Some(Some(Err(Error::PayloadMismatch)))));
+    assert!(matches!(
+        seen.after,
+        Some(Some(Err(Error::PayloadMismatch)))
+    ));
 }
 
 #[test]
@@ -210,7 +235,10 @@ fn buffered_verifies_before_calling_the_app() {
     let (req, _) = counted(signed(b"hello world"));
     let (response, seen) = through(layer(), req);
     assert_eq!(response.status(), 200);
-    assert_eq!(seen.verified.as_ref().unwrap().payload(), VerifiedPayload::Sha256);
+    assert_eq!(
+        seen.verified.as_ref().unwrap().payload(),
+        VerifiedPayload::Sha256
+    );
     assert!(matches!(seen.before, Some(Some(Ok(_)))));
     assert_eq!(seen.body, Some(Ok(Bytes::from_static(b"hello world"))));
 
@@ -220,7 +248,10 @@ fn buffered_verifies_before_calling_the_app() {
     let (response, seen) = through(layer(), req);
     assert_eq!((response.status().as_u16(), seen.calls), (400, 0));
     let text = String::from_utf8_lossy(response.body()).into_owned();
-    assert!(text.contains("<Code>XAmzContentSHA256Mismatch</Code>"), "{text}");
+    assert!(
+        text.contains("<Code>XAmzContentSHA256Mismatch</Code>"),
+        "{text}"
+    );
 
     let (req, _) = counted(signed(&[b'x'; 2000]));
     let (response, seen) = through(layer(), req);
@@ -241,7 +272,10 @@ fn failures_can_be_passed_to_the_app() {
         seen.before,
         Some(Some(Err(Error::UnsignedHeader { .. })))
     ));
-    assert!(matches!(seen.body_error, Some(Error::UnsignedHeader { .. })));
+    assert!(matches!(
+        seen.body_error,
+        Some(Error::UnsignedHeader { .. })
+    ));
     assert_eq!(polls.load(Ordering::SeqCst), 0, "no body read");
 }
 
@@ -255,10 +289,13 @@ fn an_unsigned_payload_is_verified_before_the_body_and_says_so() {
         .sign(&mut req)
         .unwrap();
     let (req, _) = counted(req);
-    let (response, seen) = through(VerifyLayer::new(Verifier::s3(
-        |akid: &str| (akid == AKID).then(creds),
-        "us-east-1",
-    )), req);
+    let (response, seen) = through(
+        VerifyLayer::new(Verifier::s3(
+            |akid: &str| (akid == AKID).then(creds),
+            "us-east-1",
+        )),
+        req,
+    );
     assert_eq!(response.status(), 200);
     let verified = seen.verified.unwrap();
     assert_eq!(
