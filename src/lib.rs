@@ -229,9 +229,14 @@
 //!   checksum; [`ChunkedError`] says what went wrong.
 //! - [`Verifier`]: the server side; checks incoming signed requests, finding
 //!   secrets through a [`CredentialsLookup`]: whole, or the head first
-//!   ([`VerifiedHead`]) and then the body as it streams in ([`BodyChecker`]).
+//!   ([`VerifiedHead`]) and then the body as it streams in ([`BodyChecker`],
+//!   which decodes aws-chunked bodies and checks each chunk).
 //!   [`VerifiedRequest`] says what was verified ([`VerifiedPayload`]);
 //!   [`UnsignedPayloadPolicy`] says when an unchecked body is accepted.
+//! - `VerifyLayer`, `Verify`, `VerifiedBody`, `Verification`,
+//!   `ErrorStyle`, `error_response` (feature `server`): the `Verifier` as a
+//!   tower layer for servers (hyper, axum), answering failures as S3 or API
+//!   Gateway do; `examples/s3_server.rs` is an S3 stand-in built on it.
 //! - `SigV4aSigner` (feature `sigv4a`): SigV4a, one ECDSA signature for a
 //!   set of regions; see [below](#sigv4a).
 //! - `SigningLayer`, `Signing`, `SignedBody`, `DEFAULT_BODY_LIMIT`

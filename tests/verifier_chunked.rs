@@ -404,3 +404,29 @@ fn a_bad_seed_signature_reads_no_body() {
         Err(Error::SignatureMismatch { .. })
     ));
 }
+
+#[cfg(feature = "sigv4a")]
+#[test]
+fn a_sigv4a_request_with_an_hmac_streaming_marker_is_refused() {
+    // SigV4a signs with ECDSA: there is no kSigning to check HMAC chunk
+    // signatures with, whatever the marker says.
+    let marker = StreamingMarker::HmacSha256Payload;
+    let mut req = Request::put("https://bucket.s3.amazonaws.com/k")
+        .header("content-encoding", "aws-chunked")
+        .header("x-amz-decoded-content-length", "4")
+        .body(b"ignored".to_vec())
+        .unwrap();
+    http_sigv4::SigV4aSigner::s3(creds(), "*")
+        .payload(Payload::Precomputed(marker.as_str().into()))
+        .content_sha256_header(ContentSha256Header::Signed)
+        .sign_at(&mut req, time())
+        .unwrap();
+    let head = verifier().verify_head_at(&req, time()).unwrap();
+    assert!(head.needs_body());
+    assert_eq!(
+        head.into_body_checker().unwrap_err(),
+        Error::AwsChunkedUnsupported {
+            marker: marker.as_str()
+        }
+    );
+}
