@@ -181,7 +181,10 @@ fn a_bad_signature_is_answered_without_reading_the_body_or_calling_the_app() {
     .sign(&mut other)
     .unwrap();
     let (other, polls) = counted(other);
-    let layer = VerifyLayer::new(verifier("service")).error_style(ErrorStyle::ApiGatewayJson);
+    // A clone configured on its own: the original keeps S3's style.
+    let base = VerifyLayer::new(verifier("service"));
+    let layer = base.clone().error_style(ErrorStyle::ApiGatewayJson);
+    assert!(format!("{base:?}").contains("S3Xml"));
     let (response, seen) = through(layer, other);
     assert_eq!(response.status(), 403);
     assert_eq!(

@@ -133,19 +133,30 @@ impl fmt::Debug for Verification {
 /// ```
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub struct VerifyLayer<L> {
-    config: Arc<Config<L>>,
+    config: Config<L>,
 }
 
+/// The settings of a layer and its services: the verifier shared.
 struct Config<L> {
-    verifier: Verifier<L>,
+    verifier: Arc<Verifier<L>>,
     style: ErrorStyle,
     buffer_limit: Option<usize>,
+}
+
+impl<L> Clone for Config<L> {
+    fn clone(&self) -> Self {
+        Config {
+            verifier: Arc::clone(&self.verifier),
+            style: self.style,
+            buffer_limit: self.buffer_limit,
+        }
+    }
 }
 
 impl<L> Clone for VerifyLayer<L> {
     fn clone(&self) -> Self {
         VerifyLayer {
-            config: Arc::clone(&self.config),
+            config: self.config.clone(),
         }
     }
 }
@@ -173,19 +184,11 @@ impl<L> VerifyLayer<L> {
     /// ```
     pub fn new(verifier: Verifier<L>) -> Self {
         VerifyLayer {
-            config: Arc::new(Config {
-                verifier,
+            config: Config {
+                verifier: Arc::new(verifier),
                 style: ErrorStyle::S3Xml,
                 buffer_limit: None,
-            }),
-        }
-    }
-
-    fn config_mut(&mut self) -> &mut Config<L> {
-        // Built before being shared: the layer is its only owner.
-        match Arc::get_mut(&mut self.config) {
-            Some(config) => config,
-            None => unreachable!("VerifyLayer is configured before it is cloned"),
+            },
         }
     }
 
@@ -199,7 +202,7 @@ impl<L> VerifyLayer<L> {
     /// # let _ = layer;
     /// ```
     pub fn error_style(mut self, style: ErrorStyle) -> Self {
-        self.config_mut().style = style;
+        self.config.style = style;
         self
     }
 
@@ -220,7 +223,7 @@ impl<L> VerifyLayer<L> {
     /// # let _ = layer;
     /// ```
     pub fn buffered(mut self, limit: usize) -> Self {
-        self.config_mut().buffer_limit = Some(limit);
+        self.config.buffer_limit = Some(limit);
         self
     }
 }
@@ -231,7 +234,7 @@ impl<S, L> Layer<S> for VerifyLayer<L> {
     fn layer(&self, inner: S) -> Verify<S, L> {
         Verify {
             inner,
-            config: Arc::clone(&self.config),
+            config: self.config.clone(),
         }
     }
 }
@@ -241,14 +244,14 @@ impl<S, L> Layer<S> for VerifyLayer<L> {
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub struct Verify<S, L> {
     inner: S,
-    config: Arc<Config<L>>,
+    config: Config<L>,
 }
 
 impl<S: Clone, L> Clone for Verify<S, L> {
     fn clone(&self) -> Self {
         Verify {
             inner: self.inner.clone(),
-            config: Arc::clone(&self.config),
+            config: self.config.clone(),
         }
     }
 }
@@ -315,7 +318,7 @@ where
         // clone, polled ready before its own call.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
-        let config = Arc::clone(&self.config);
+        let config = self.config.clone();
         Box::pin(async move {
             match prepare(req, &config).await {
                 Next::Call(req) => {
