@@ -294,6 +294,8 @@ impl Read for Pattern {
 /// peak memory must grow by far less than the upload (client and server
 /// both stream). Takes minutes unoptimized; run it with
 /// `cargo test --release --features server --test s3_server -- --ignored --nocapture one_gibibyte`.
+/// Measured on 2 shared cores: release 5.9 s, debug 138 s; peak memory
+/// (VmHWM) grew by 3 MiB in both.
 #[test]
 #[ignore = "1 GiB of SHA-256 and disk: run in release (see the doc comment)"]
 fn one_gibibyte_upload_in_bounded_memory() {

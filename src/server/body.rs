@@ -24,7 +24,9 @@ use crate::{BodyChecker, Error};
 /// app must not commit anything (store an upload, act on a command) before
 /// it has read the body to its end without error; write uploads to a
 /// temporary place and commit after. aws-chunked data only comes through
-/// once its chunk's signature is checked. With
+/// once its chunk's signature is checked (`STREAMING-UNSIGNED-PAYLOAD-TRAILER`
+/// has none: its data comes as it arrives, its checksum is checked at the
+/// end). With
 /// [`VerifyLayer::buffered`](crate::VerifyLayer::buffered) the body is
 /// verified in full before the inner service is called.
 ///
