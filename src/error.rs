@@ -211,12 +211,23 @@ pub enum Error {
     /// its payload is signed (only `UNSIGNED-PAYLOAD` requests are complete
     /// without their body).
     BodyUnchecked,
-    /// The request's body is aws-chunked (`x-amz-content-sha256` is a
-    /// streaming marker), and this version does not check aws-chunked
-    /// bodies yet: the request is refused rather than accepted unchecked.
+    /// The request's body is aws-chunked in a form this version does not
+    /// check: SigV4a-signed chunks (`STREAMING-AWS4-ECDSA-P256-SHA256-*`
+    /// markers, or any streaming marker on a SigV4a request). The request
+    /// is refused rather than accepted unchecked.
     AwsChunkedUnsupported {
         /// The marker, e.g. `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`.
         marker: &'static str,
+    },
+    /// A request's payload is longer than the limit up to which a
+    /// [`VerifyLayer::buffered`](crate::VerifyLayer::buffered) layer reads
+    /// bodies to verify them before calling its service: S3's
+    /// `EntityTooLarge`.
+    #[cfg(feature = "server")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
+    PayloadTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
     },
 
     // ---- Credential and region sources ----
@@ -736,8 +747,15 @@ impl fmt::Display for Error {
             ),
             Error::AwsChunkedUnsupported { marker } => write!(
                 f,
-                "the body is aws-chunked ({marker}), which this server does not check yet: \
-                 send it with the body's SHA-256 in x-amz-content-sha256"
+                "the body is aws-chunked ({marker}) with SigV4a-signed chunks, which this \
+                 server does not check: sign the request with SigV4, or send the body's \
+                 SHA-256 in x-amz-content-sha256"
+            ),
+            #[cfg(feature = "server")]
+            Error::PayloadTooLarge { limit } => write!(
+                f,
+                "the request body is longer than the {limit} bytes this server reads \
+                 before verifying: send a smaller body"
             ),
             Error::MissingEnvironmentVariable { name } => write!(
                 f,

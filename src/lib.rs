@@ -229,9 +229,14 @@
 //!   checksum; [`ChunkedError`] says what went wrong.
 //! - [`Verifier`]: the server side; checks incoming signed requests, finding
 //!   secrets through a [`CredentialsLookup`]: whole, or the head first
-//!   ([`VerifiedHead`]) and then the body as it streams in ([`BodyChecker`]).
+//!   ([`VerifiedHead`]) and then the body as it streams in ([`BodyChecker`],
+//!   which decodes aws-chunked bodies and checks each chunk).
 //!   [`VerifiedRequest`] says what was verified ([`VerifiedPayload`]);
 //!   [`UnsignedPayloadPolicy`] says when an unchecked body is accepted.
+//! - `VerifyLayer`, `Verify`, `VerifiedBody`, `Verification`,
+//!   `ErrorStyle`, `error_response` (feature `server`): the `Verifier` as a
+//!   tower layer for servers (hyper, axum), answering failures as S3 or API
+//!   Gateway do; `examples/s3_server.rs` is an S3 stand-in built on it.
 //! - `SigV4aSigner` (feature `sigv4a`): SigV4a, one ECDSA signature for a
 //!   set of regions; see [below](#sigv4a).
 //! - `SigningLayer`, `Signing`, `SignedBody`, `DEFAULT_BODY_LIMIT`
@@ -272,6 +277,8 @@ mod sigv4a;
 
 #[cfg(any(feature = "tower", feature = "reqwest"))]
 mod integration;
+#[cfg(feature = "server")]
+mod server;
 
 #[doc(hidden)]
 pub mod internal;
@@ -320,6 +327,10 @@ pub use integration::reqwest_middleware::SigningMiddleware;
 pub use integration::tower::{SignedBody, Signing, SigningLayer, DEFAULT_BODY_LIMIT};
 #[cfg(any(feature = "tower", feature = "reqwest"))]
 pub use integration::RequestSigner;
+#[cfg(feature = "server")]
+pub use server::{
+    error_response, ErrorStyle, Verification, VerifiedBody, Verify, VerifyLayer, VerifyResponseBody,
+};
 
 /// The README's Rust blocks, compiled (and run, unless `no_run`) as doctests.
 /// They are whole programs, as a reader would paste them, with no lines hidden
@@ -332,7 +343,8 @@ pub use integration::RequestSigner;
     feature = "sigv4a",
     feature = "tower",
     feature = "reqwest",
-    feature = "reqwest-middleware"
+    feature = "reqwest-middleware",
+    feature = "server"
 ))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

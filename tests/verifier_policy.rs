@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime};
 use http::header::HeaderName;
 use http::{HeaderValue, Request};
 use http_sigv4::{
-    ContentSha256Header, Credentials, Error, Malformed, Payload, SignableBody, Signer,
-    StreamingMarker, UnsignedPayloadPolicy, UnsignedSource, VerifiedPayload, Verifier,
+    ChunkedError, ContentSha256Header, Credentials, Error, Malformed, Payload, SignableBody,
+    Signer, StreamingMarker, UnsignedPayloadPolicy, UnsignedSource, VerifiedPayload, Verifier,
 };
 
 mod common;
@@ -150,9 +150,9 @@ fn f3_presigned_unsigned_payload_urls_follow_the_same_policy() {
 }
 
 #[test]
-fn f3_aws_chunked_bodies_are_refused_until_they_are_checked() {
+fn f3_aws_chunked_bodies_with_bad_chunk_signatures_are_refused() {
     // An aws-chunked upload whose chunk signatures are all zero: the seed
-    // signature is valid, the chunks are not. It must not be accepted.
+    // signature is valid, the chunks are not. The chunk check refuses it.
     let body = format!(
         "4;chunk-signature={zero}\r\ndata\r\n0;chunk-signature={zero}\r\n\r\n",
         zero = "0".repeat(64)
@@ -164,17 +164,19 @@ fn f3_aws_chunked_bodies_are_refused_until_they_are_checked() {
     s3_signer(Payload::Precomputed(marker.as_str().into()))
         .sign_at(&mut req, suite_time())
         .unwrap();
-    let expected = Error::AwsChunkedUnsupported {
-        marker: "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
-    };
+    let expected = Error::Chunked(ChunkedError::ChunkSignatureMismatch { chunk: 1 });
     assert_eq!(
         verifier("s3").verify_at(&req, suite_time()).unwrap_err(),
         expected
     );
-    // The head (its seed signature) verifies; the body checker refuses.
+    // The head (its seed signature) verifies; the body checker refuses
+    // the first chunk and passes none of its bytes on.
     let head = verifier("s3").verify_head_at(&req, suite_time()).unwrap();
     assert!(head.needs_body());
-    assert_eq!(head.into_body_checker().unwrap_err(), expected);
+    let mut checker = head.into_body_checker().unwrap();
+    let mut out = Vec::new();
+    assert_eq!(checker.feed(req.body(), &mut out).unwrap_err(), expected);
+    assert!(out.is_empty());
 
     header(&mut req, "x-amz-decoded-content-length", "four");
     assert_eq!(

@@ -14,7 +14,6 @@ mod string_to_sign;
 pub use body::ChunkedBody;
 #[cfg(feature = "checksums")]
 pub use checksum::ChecksumAlgorithm;
-#[allow(unused_imports)]
 pub(crate) use decoder::{ChecksumCheck, ChunkedDecoder, ChunkedMode, ChunkedSummary};
 pub use encoder::{ChunkSigner, ChunkedPayload, ChunkedUpload};
 pub use error::ChunkedError;

@@ -5,9 +5,10 @@ use std::fmt;
 use sha2::{Digest, Sha256};
 
 use super::head::{HeadState, VerifiedHead};
-use super::payload::VerifiedPayload;
+use super::payload::{StreamingMarker, VerifiedPayload};
 use super::signature::{constant_time_eq, SignatureCheck};
 use super::verified::{Facts, VerifiedRequest};
+use crate::chunked::{ChunkContext, ChunkedDecoder, ChunkedMode};
 use crate::Error;
 
 /// Checks a request's body as it arrives, after its head
@@ -59,17 +60,25 @@ enum BodyState {
         payload: VerifiedPayload,
         string_to_sign: String,
     },
-    // WIRING: an aws-chunked variant holding
-    // `crate::chunked::ChunkedDecoder::new(context, mode, decoded_len)`,
-    // built in `BodyChecker::new` from the head's `signing_key()`,
-    // `amz_date()`, `credential_scope()`, `seed_signature()`,
-    // `streaming_marker()` and `decoded_content_length()`; `feed` calls
-    // the decoder's `feed(input, out)`, `finish` its `finish()` and returns
-    // `VerifiedPayload::AwsChunked(marker)` with the head's string to sign.
+    /// aws-chunked: the body is decoded, each chunk checked against its
+    /// signature (chained from the seed signature), the trailer too.
+    AwsChunked {
+        decoder: Box<ChunkedDecoder>,
+        marker: StreamingMarker,
+        string_to_sign: String,
+    },
 }
+
+/// Bytes of a whole aws-chunked body decoded at a time by
+/// [`BodyChecker::update`], which drops them: memory stays bounded.
+const UPDATE_PIECE: usize = 64 * 1024;
 
 impl BodyChecker {
     pub(super) fn new(head: VerifiedHead) -> Result<Self, Error> {
+        let decoder = match &head.state {
+            HeadState::Streaming { .. } => Some(chunk_decoder(&head)?),
+            _ => None,
+        };
         let VerifiedHead {
             facts,
             signature,
@@ -94,12 +103,19 @@ impl BodyChecker {
             HeadState::SignatureAfterBody => BodyState::SignatureAfterBody {
                 hasher: Sha256::new(),
             },
-            // WIRING: build the chunk decoder here instead of refusing.
-            HeadState::Streaming { marker, .. } => {
-                return Err(Error::AwsChunkedUnsupported {
-                    marker: marker.as_str(),
-                })
-            }
+            HeadState::Streaming {
+                marker,
+                string_to_sign,
+                ..
+            } => match decoder {
+                Some(decoder) => BodyState::AwsChunked {
+                    decoder: Box::new(decoder),
+                    marker,
+                    string_to_sign,
+                },
+                // `chunk_decoder` gave one above.
+                None => return Err(Error::BodyUnchecked),
+            },
         };
         Ok(BodyChecker {
             facts,
@@ -108,9 +124,18 @@ impl BodyChecker {
         })
     }
 
-    /// Feeds the next piece of the body as received, and appends its bytes
-    /// (the payload) to `out`. Fails at the first defect it can see; a
+    /// Feeds the next piece of the body as received, and appends its
+    /// payload bytes to `out`. Fails at the first defect it can see; a
     /// SHA-256 mismatch shows only at [`finish`](Self::finish).
+    ///
+    /// An aws-chunked body is decoded: `out` receives the data of each
+    /// chunk once the chunk's signature is checked (so nothing, until a
+    /// whole chunk is in), never the framing. A bad chunk fails here; a
+    /// truncated body, a length other than `x-amz-decoded-content-length`
+    /// or a bad trailer fail at [`finish`](Self::finish). For
+    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER` (no chunk signatures) the data
+    /// is passed on as it arrives and only the trailing checksum, checked
+    /// at `finish`, vouches for it.
     ///
     /// ```
     /// # use std::time::{Duration, UNIX_EPOCH};
@@ -129,26 +154,61 @@ impl BodyChecker {
     /// # Ok::<(), http_sigv4::Error>(())
     /// ```
     pub fn feed(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
-        self.update(input)?;
-        out.extend_from_slice(input);
-        Ok(())
+        match &mut self.state {
+            BodyState::AwsChunked { decoder, .. } => decoder.feed(input, out),
+            _ => {
+                self.update(input)?;
+                out.extend_from_slice(input);
+                Ok(())
+            }
+        }
     }
 
-    /// Like [`feed`](Self::feed), for bodies whose bytes are their payload
-    /// (not aws-chunked), without copying them.
+    /// Like [`feed`](Self::feed), dropping the payload bytes (a whole
+    /// body already in memory, checked only): nothing is copied, except
+    /// aws-chunked data, decoded a piece at a time.
     pub(crate) fn update(&mut self, input: &[u8]) -> Result<(), Error> {
         match &mut self.state {
             BodyState::Sha256 { hasher, .. } | BodyState::SignatureAfterBody { hasher } => {
                 hasher.update(input);
             }
             BodyState::Unchecked { .. } => {}
+            BodyState::AwsChunked { decoder, .. } => {
+                let mut scratch = Vec::new();
+                for piece in input.chunks(UPDATE_PIECE) {
+                    decoder.feed(piece, &mut scratch)?;
+                    scratch.clear();
+                }
+            }
         }
         Ok(())
     }
 
+    /// Whether the body is aws-chunked (its payload, passed to `out` by
+    /// [`feed`](Self::feed), is not its bytes as received).
+    ///
+    /// ```
+    /// # use std::time::{Duration, UNIX_EPOCH};
+    /// # use http_sigv4::{Credentials, Signer, Verifier};
+    /// # let creds = Credentials::new("AKID", "SECRET", None::<String>);
+    /// # let lookup = { let c = creds.clone(); move |_: &str| Some(c.clone()) };
+    /// # let t = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+    /// # let mut req = http::Request::put("https://h/").body(b"abc".to_vec()).unwrap();
+    /// # Signer::new(creds, "us-east-1", "service").sign_at(&mut req, t)?;
+    /// # let head = Verifier::new(lookup, "us-east-1", "service").verify_head_at(&req, t)?;
+    /// let checker = head.into_body_checker()?;
+    /// assert!(!checker.is_aws_chunked());
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn is_aws_chunked(&self) -> bool {
+        matches!(self.state, BodyState::AwsChunked { .. })
+    }
+
     /// Ends the body: checks its SHA-256 ([`Error::PayloadMismatch`]), or
     /// the signature over it ([`Error::SignatureMismatch`]) for requests
-    /// without `x-amz-content-sha256`, and says what was verified.
+    /// without `x-amz-content-sha256`, or that an aws-chunked body is
+    /// complete, of its declared length, with a valid trailer
+    /// ([`Error::Chunked`]), and says what was verified.
     ///
     /// ```
     /// # use std::time::{Duration, UNIX_EPOCH};
@@ -185,9 +245,46 @@ impl BodyChecker {
                 payload,
                 string_to_sign,
             } => (payload, string_to_sign),
+            BodyState::AwsChunked {
+                decoder,
+                marker,
+                string_to_sign,
+            } => {
+                let summary = decoder.finish()?;
+                let verified = VerifiedRequest::new(
+                    self.facts,
+                    VerifiedPayload::AwsChunked(marker),
+                    &string_to_sign,
+                );
+                return Ok(verified.with_chunked(summary));
+            }
         };
         Ok(VerifiedRequest::new(self.facts, payload, &string_to_sign))
     }
+}
+
+/// The decoder of a streaming head's body. SigV4a-signed chunks are not
+/// checked by this version ([`Error::AwsChunkedUnsupported`]).
+fn chunk_decoder(head: &VerifiedHead) -> Result<ChunkedDecoder, Error> {
+    let marker = head.streaming_marker().ok_or(Error::BodyUnchecked)?;
+    let unsupported = Error::AwsChunkedUnsupported {
+        marker: marker.as_str(),
+    };
+    let mode = ChunkedMode::from_headers(marker.as_str(), head.trailer_header())
+        .ok_or(unsupported.clone())?;
+    // Every chunk is signed with kSigning (HMAC), chained from the seed:
+    // a SigV4a head has neither.
+    let (Some(key), Some(seed)) = (head.signing_key(), head.seed_signature()) else {
+        return Err(unsupported);
+    };
+    let context =
+        ChunkContext::with_hex_seed(key.clone(), head.amz_date(), head.credential_scope(), &seed)
+            .ok_or(unsupported)?;
+    Ok(ChunkedDecoder::new(
+        context,
+        mode,
+        head.decoded_content_length(),
+    ))
 }
 
 impl fmt::Debug for BodyChecker {

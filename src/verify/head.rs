@@ -25,6 +25,8 @@ use crate::Error;
 /// `x-amz-decoded-content-length`: the length of an aws-chunked body once
 /// decoded.
 const X_AMZ_DECODED_CONTENT_LENGTH: &str = "x-amz-decoded-content-length";
+/// `x-amz-trailer`: the trailers an aws-chunked body ends with.
+const X_AMZ_TRAILER: &str = "x-amz-trailer";
 
 /// A request whose head is verified ([`Verifier::verify_head_at`]); its
 /// body, unless unsigned, is not yet.
@@ -74,10 +76,10 @@ pub(super) enum HeadState {
     /// aws-chunked: seed signature checked; the chunks are next.
     Streaming {
         marker: StreamingMarker,
-        // WIRING: the chunk checker's VerifiedRequest is built on it.
-        #[allow(dead_code)]
         string_to_sign: String,
         decoded_content_length: Option<u64>,
+        /// `x-amz-trailer`: the trailers the body declares.
+        trailer: Option<String>,
     },
 }
 
@@ -119,9 +121,9 @@ impl<L: CredentialsLookup> Verifier<L> {
         check_host(req)?;
         self.check_unsigned_headers(req, &auth)?;
         let claim = Claim::from_headers(req.headers())?;
-        let decoded_content_length = match claim {
-            Some(Claim::Streaming(_)) => decoded_content_length(req)?,
-            _ => None,
+        let (decoded_content_length, trailer) = match claim {
+            Some(Claim::Streaming(_)) => (decoded_content_length(req)?, trailer(req)?),
+            _ => (None, None),
         };
         let canonical_prefix = self.canonical_prefix(req, &auth)?;
 
@@ -214,6 +216,7 @@ impl<L: CredentialsLookup> Verifier<L> {
                     marker,
                     string_to_sign,
                     decoded_content_length,
+                    trailer,
                 }
             }
             // A presigned URL without `x-amz-content-sha256` is signed with
@@ -295,6 +298,19 @@ fn decoded_content_length<B>(req: &Request<B>) -> Result<Option<u64>, Malformed>
     }
 }
 
+/// `x-amz-trailer`, if any (one header; names separated by commas).
+fn trailer<B>(req: &Request<B>) -> Result<Option<String>, Malformed> {
+    let mut values = req.headers().get_all(X_AMZ_TRAILER).iter();
+    match (values.next(), values.next()) {
+        (None, _) => Ok(None),
+        (Some(_), Some(_)) => Err(Malformed::Repeated {
+            name: X_AMZ_TRAILER,
+        }),
+        // Names outside visible ASCII match no trailer, and fail there.
+        (Some(value), None) => Ok(Some(String::from_utf8_lossy(value.as_bytes()).into_owned())),
+    }
+}
+
 impl VerifiedHead {
     /// The access key id that signed the request.
     ///
@@ -366,9 +382,11 @@ impl VerifiedHead {
         }
     }
 
-    /// The second phase: a checker to pass the body through as it arrives.
-    /// aws-chunked bodies are refused for now
-    /// ([`Error::AwsChunkedUnsupported`]) rather than accepted unchecked.
+    /// The second phase: a checker to pass the body through as it arrives
+    /// (aws-chunked bodies are decoded and each chunk checked). SigV4a
+    /// aws-chunked bodies (`STREAMING-AWS4-ECDSA-P256-SHA256-*`) are
+    /// refused ([`Error::AwsChunkedUnsupported`]) rather than accepted
+    /// unchecked.
     ///
     /// ```
     /// # use std::time::{Duration, UNIX_EPOCH};
@@ -390,7 +408,6 @@ impl VerifiedHead {
     }
 
     /// The aws-chunked marker, for a streaming body.
-    #[allow(dead_code)] // WIRING: read by the chunk decoder (src/chunked/).
     pub(crate) fn streaming_marker(&self) -> Option<StreamingMarker> {
         match self.state {
             HeadState::Streaming { marker, .. } => Some(marker),
@@ -399,7 +416,6 @@ impl VerifiedHead {
     }
 
     /// `x-amz-decoded-content-length`, for a streaming body.
-    #[allow(dead_code)] // WIRING: read by the chunk decoder (src/chunked/).
     pub(crate) fn decoded_content_length(&self) -> Option<u64> {
         match self.state {
             HeadState::Streaming {
@@ -410,8 +426,15 @@ impl VerifiedHead {
         }
     }
 
+    /// `x-amz-trailer`, for a streaming body that declares trailers.
+    pub(crate) fn trailer_header(&self) -> Option<&str> {
+        match &self.state {
+            HeadState::Streaming { trailer, .. } => trailer.as_deref(),
+            _ => None,
+        }
+    }
+
     /// kSigning, which signs each chunk's string to sign (SigV4 only).
-    #[allow(dead_code)] // WIRING: read by the chunk decoder (src/chunked/).
     pub(crate) fn signing_key(&self) -> Option<&SigningKey> {
         match &self.signature.key {
             Key::Hmac { key, .. } => Some(key),
@@ -422,7 +445,6 @@ impl VerifiedHead {
 
     /// The seed signature (the request's own), which the first chunk's
     /// signature chains from, as 64 lowercase hex digits (SigV4 only).
-    #[allow(dead_code)] // WIRING: read by the chunk decoder (src/chunked/).
     pub(crate) fn seed_signature(&self) -> Option<String> {
         match &self.signature.key {
             Key::Hmac { signature, .. } => Some(hex::encode(signature)),
@@ -433,13 +455,11 @@ impl VerifiedHead {
 
     /// The signing time as `YYYYMMDDTHHMMSSZ`, the second line of each
     /// chunk's string to sign.
-    #[allow(dead_code)] // WIRING: read by the chunk decoder (src/chunked/).
     pub(crate) fn amz_date(&self) -> &str {
         self.signature.time.amz_date()
     }
 
     /// The credential scope, the third line of each chunk's string to sign.
-    #[allow(dead_code)] // WIRING: read by the chunk decoder (src/chunked/).
     pub(crate) fn credential_scope(&self) -> &str {
         &self.signature.scope
     }

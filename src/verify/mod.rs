@@ -14,7 +14,9 @@
 //! [`Verifier::verify_head_at`] checks the head and reads no body byte;
 //! [`VerifiedHead::into_body_checker`] then checks the body as it arrives,
 //! and [`BodyChecker::finish`] says what was verified
-//! ([`VerifiedRequest`], with its [`VerifiedPayload`]).
+//! ([`VerifiedRequest`], with its [`VerifiedPayload`]). aws-chunked
+//! bodies (the `STREAMING-*` markers of S3 uploads) are decoded and each
+//! chunk's signature checked, chained from the request's own.
 //! [`Verifier::verify_at`] does both on a body held in memory.
 //!
 //! With the `sigv4a` feature it also accepts SigV4a

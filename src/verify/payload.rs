@@ -114,7 +114,14 @@ pub enum VerifiedPayload {
     /// anyone on the path may have changed it. Allowed by
     /// [`UnsignedPayloadPolicy`].
     Unsigned(UnsignedSource),
-    /// An aws-chunked body whose every chunk (and trailer) was checked.
+    /// An aws-chunked body, decoded and checked: every chunk's signature
+    /// (chained from the seed signature, the final empty chunk included)
+    /// and the trailer's signature for the signed forms; for
+    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER` (accepted only under the
+    /// [`UnsignedPayloadPolicy`]) the `x-amz-checksum-*` trailer computed
+    /// over the data, which catches corruption but not a deliberate change
+    /// (the checksum itself is unsigned). The length is
+    /// [`VerifiedRequest::decoded_length`](crate::VerifiedRequest::decoded_length).
     AwsChunked(StreamingMarker),
 }
 

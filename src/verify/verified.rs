@@ -4,6 +4,7 @@ use std::time::SystemTime;
 
 use super::payload::VerifiedPayload;
 use super::signature::replay_key;
+use crate::chunked::{ChecksumCheck, ChunkedSummary};
 
 /// What the head check established, carried to the end of the body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +46,7 @@ pub struct VerifiedRequest {
     facts: Facts,
     payload: VerifiedPayload,
     replay_key: [u8; 32],
+    chunked: Option<ChunkedSummary>,
 }
 
 impl VerifiedRequest {
@@ -54,6 +56,79 @@ impl VerifiedRequest {
             facts,
             payload,
             replay_key,
+            chunked: None,
+        }
+    }
+
+    /// Adds what an aws-chunked body held.
+    pub(crate) fn with_chunked(mut self, summary: ChunkedSummary) -> Self {
+        self.chunked = Some(summary);
+        self
+    }
+
+    /// For an aws-chunked body, the length of its data once decoded (equal
+    /// to `x-amz-decoded-content-length` when the request declared it);
+    /// `None` for other bodies.
+    ///
+    /// ```
+    /// # use std::time::{Duration, UNIX_EPOCH};
+    /// # use http_sigv4::{Credentials, Signer, Verifier};
+    /// # let creds = Credentials::new("AKID", "SECRET", None::<String>);
+    /// # let lookup = { let c = creds.clone(); move |_: &str| Some(c.clone()) };
+    /// # let t = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+    /// # let mut req = http::Request::put("https://h/").body(b"x".to_vec()).unwrap();
+    /// # Signer::new(creds, "us-east-1", "service").sign_at(&mut req, t)?;
+    /// let verified = Verifier::new(lookup, "us-east-1", "service").verify_at(&req, t)?;
+    /// assert_eq!(verified.decoded_length(), None); // not aws-chunked
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn decoded_length(&self) -> Option<u64> {
+        self.chunked.as_ref().map(|s| s.decoded_length)
+    }
+
+    /// For an aws-chunked body, its trailers in order (names lowercase,
+    /// `x-amz-trailer-signature` excluded); empty for other bodies.
+    ///
+    /// ```
+    /// # use std::time::{Duration, UNIX_EPOCH};
+    /// # use http_sigv4::{Credentials, Signer, Verifier};
+    /// # let creds = Credentials::new("AKID", "SECRET", None::<String>);
+    /// # let lookup = { let c = creds.clone(); move |_: &str| Some(c.clone()) };
+    /// # let t = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+    /// # let mut req = http::Request::put("https://h/").body(b"x".to_vec()).unwrap();
+    /// # Signer::new(creds, "us-east-1", "service").sign_at(&mut req, t)?;
+    /// let verified = Verifier::new(lookup, "us-east-1", "service").verify_at(&req, t)?;
+    /// assert!(verified.trailers().is_empty());
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn trailers(&self) -> &[(String, String)] {
+        self.chunked.as_ref().map_or(&[], |s| &s.trailers)
+    }
+
+    /// For an aws-chunked body with an `x-amz-checksum-*` trailer that was
+    /// computed over the data and matched, the trailer's name (e.g.
+    /// `x-amz-checksum-crc32c`). `None` without such a trailer, or when
+    /// this build cannot compute it (without the `checksums` feature; only
+    /// accepted when the trailer is signed). A
+    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER` body is accepted only with a
+    /// matching checksum, so it always has one.
+    ///
+    /// ```
+    /// # use std::time::{Duration, UNIX_EPOCH};
+    /// # use http_sigv4::{Credentials, Signer, Verifier};
+    /// # let creds = Credentials::new("AKID", "SECRET", None::<String>);
+    /// # let lookup = { let c = creds.clone(); move |_: &str| Some(c.clone()) };
+    /// # let t = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+    /// # let mut req = http::Request::put("https://h/").body(b"x".to_vec()).unwrap();
+    /// # Signer::new(creds, "us-east-1", "service").sign_at(&mut req, t)?;
+    /// let verified = Verifier::new(lookup, "us-east-1", "service").verify_at(&req, t)?;
+    /// assert_eq!(verified.checksum_verified(), None);
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn checksum_verified(&self) -> Option<&str> {
+        match self.chunked.as_ref().map(|s| &s.checksum) {
+            Some(ChecksumCheck::Verified { name }) => Some(name),
+            _ => None,
         }
     }
 

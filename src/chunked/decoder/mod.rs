@@ -6,10 +6,6 @@
 //! phase. Bounded: it holds at most one chunk ([`MAX_CHUNK_SIZE`]), one
 //! line of framing and a few trailer lines, whatever the input.
 
-// The Verifier's body phase (another branch) is this decoder's user; until
-// it is wired in, only the tests call it.
-#![cfg_attr(not(test), allow(dead_code))]
-
 use std::fmt;
 
 use sha2::{Digest, Sha256};
