@@ -1,7 +1,7 @@
 //! `sigv4 -T` against a loopback S3 stand-in (tiny_http on 127.0.0.1, an
 //! ephemeral port): the request head is checked with the library's
-//! `Verifier::s3`, and an aws-chunked body by an independent checker
-//! written here (HMAC-SHA256 and SHA-256 from RustCrypto, the chunk
+//! `Verifier::s3`, and an aws-chunked body both by the crate's
+//! `BodyChecker` and by an independent checker written here (HMAC-SHA256 and SHA-256 from RustCrypto, the chunk
 //! string to sign as AWS documents it), itself checked against AWS's
 //! documented example. Also: peak memory for a large file, other services
 //! (hashed first), stdin, and SigV4a.
@@ -11,7 +11,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use hmac::{Hmac, KeyInit, Mac};
-use http_sigv4::{Credentials, Verifier};
+use http_sigv4::{BodyChecker, Credentials, Error, Verifier};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -174,6 +174,29 @@ fn the_chunk_checker_agrees_with_aws_documented_example() {
         .starts_with("chunk 3: "));
 }
 
+/// Passes a body on as it is read, feeding it to the crate's `BodyChecker`
+/// too (whose verified output is dropped: the independent checker reads the
+/// same bytes).
+struct Tee<'a> {
+    inner: &'a mut dyn Read,
+    checker: Option<BodyChecker>,
+    out: Vec<u8>,
+    failed: Option<Error>,
+}
+
+impl Read for Tee<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let (Some(checker), None) = (self.checker.as_mut(), &self.failed) {
+            self.out.clear();
+            if let Err(e) = checker.feed(&buf[..n], &mut self.out) {
+                self.failed = Some(e);
+            }
+        }
+        Ok(n)
+    }
+}
+
 /// The S3 stand-in's answer to one request: verified with `Verifier::s3`
 /// (and, when aws-chunked, every chunk checked), a JSON summary.
 fn answer(head: &http::Request<()>, body: &mut dyn Read) -> Result<Value, String> {
@@ -189,7 +212,19 @@ fn answer(head: &http::Request<()>, body: &mut dyn Read) -> Result<Value, String
     let chunked = header("content-encoding").is_some_and(|v| v.starts_with("aws-chunked"));
     let (verified, decoded_length, sha256, chunks) = match chunked {
         true => {
-            let verified = verifier.verify(head).map_err(|e| format!("head: {e}"))?;
+            let checker = verifier
+                .verify_head(head)
+                .and_then(|head| head.into_body_checker())
+                .map_err(|e| format!("head: {e}"))?;
+            // The body goes through the crate's own chunk checker and, as it
+            // is read, through the independent one below.
+            let mut body = Tee {
+                inner: body,
+                checker: Some(checker),
+                out: Vec::new(),
+                failed: None,
+            };
+            let body = &mut body;
             let amz_date = header("x-amz-date").unwrap_or_default();
             let date = amz_date.get(..8).unwrap_or_default();
             let seed = authorization
@@ -197,7 +232,7 @@ fn answer(head: &http::Request<()>, body: &mut dyn Read) -> Result<Value, String
                 .map(|(_, s)| s)
                 .unwrap_or_default();
             let found = check_chunks(
-                body,
+                &mut *body,
                 &signing_key(SECRET, date, REGION, "s3"),
                 &amz_date,
                 &format!("{date}/{REGION}/s3/aws4_request"),
@@ -211,6 +246,15 @@ fn answer(head: &http::Request<()>, body: &mut dyn Read) -> Result<Value, String
                     ));
                 }
             }
+            let mut rest = Vec::new();
+            body.read_to_end(&mut rest).map_err(|e| e.to_string())?;
+            if let Some(e) = body.failed.take() {
+                return Err(format!("body: {e}"));
+            }
+            let verified = match body.checker.take() {
+                Some(checker) => checker.finish().map_err(|e| format!("body: {e}"))?,
+                None => return Err("body: checked twice".into()),
+            };
             (verified, found.decoded_length, found.sha256, found.count)
         }
         false => {
