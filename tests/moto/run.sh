@@ -10,36 +10,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-MOTO_VERSION=5.2.5
+. tests/moto/lib.sh
 PORT=${MOTO_PORT:-5987}
-TARGET=${CARGO_TARGET_DIR:-target}
-VENV="$TARGET/moto-venv-$MOTO_VERSION"
 
-if [ ! -x "$VENV/bin/moto_server" ]; then
-  if ! { python3 -m venv "$VENV" &&
-         "$VENV/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"; }; then
-    rm -rf "$VENV"
-    echo "moto[server]==$MOTO_VERSION could not be installed: moto STS test NOT run"
-    [ "${MOTO_REQUIRED:-0}" = 1 ] && exit 1
-    exit 0
-  fi
-fi
-
-"$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >"$VENV/moto.log" 2>&1 &
-MOTO_PID=$!
-trap 'kill "$MOTO_PID" 2>/dev/null || true; wait "$MOTO_PID" 2>/dev/null || true' EXIT
-
-for _ in $(seq 1 60); do
-  if python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null; then
-    break
-  fi
-  if ! kill -0 "$MOTO_PID" 2>/dev/null; then
-    cat "$VENV/moto.log"
-    echo "moto_server exited before listening on 127.0.0.1:$PORT"
-    exit 1
-  fi
-  sleep 0.5
-done
+moto_install "moto STS test"
+moto_start "$PORT" "$MOTO_VENV/moto.log"
 
 SIGV4_MOTO_URL="http://127.0.0.1:$PORT" \
   cargo test --features network-credentials --test moto_sts -- --nocapture
