@@ -1,6 +1,8 @@
 //! Presigned URLs: the signature in the query string instead of the
 //! `Authorization` header.
 
+use std::fmt::Write;
+use std::ops::Range;
 use std::time::{Duration, SystemTime};
 
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
@@ -11,7 +13,8 @@ use super::{
     resolve_host, session_token, Host, Signer, SigningOutput, X_AMZ_CONTENT_SHA256, X_AMZ_DATE,
     X_AMZ_REGION_SET, X_AMZ_SECURITY_TOKEN,
 };
-use crate::canonical::{HeaderSet, SIGV4_UNRESERVED};
+use crate::canonical::query::{encode_pairs, push_encoded_byte};
+use crate::canonical::{HeaderSet, Query};
 use crate::payload::SignableBody;
 use crate::settings::{ContentSha256Header, SessionTokenMode};
 use crate::timestamp::Timestamp;
@@ -156,61 +159,95 @@ impl Signer {
             false => None,
         };
         headers.sort();
-        let mut signed_headers = String::new();
-        headers.write_signed_headers(&mut signed_headers);
-        let mut scope = String::with_capacity(64);
-        self.write_scope(&mut scope, &t);
 
-        // The query as it will be sent, minus the signature (and minus a
-        // token added after signing).
-        let mut query = String::new();
-        for piece in req.uri().query().unwrap_or("").split('&') {
-            let name = piece.split_once('=').map_or(piece, |(name, _)| name);
-            let owned = PRESIGN_PARAMS.contains(&name)
-                || (region_set.is_some() && name == X_AMZ_REGION_SET_PARAM);
-            if !piece.is_empty() && !owned {
-                query.push_str(piece);
-                query.push('&');
-            }
-        }
-        let credential = format!("{}/{scope}", credentials.access_key_id());
-        let expires = expires_in.as_secs().to_string();
-        let mut params = vec![
-            (X_AMZ_ALGORITHM_PARAM, self.algorithm.name()),
-            (X_AMZ_CREDENTIAL_PARAM, credential.as_str()),
-            (X_AMZ_DATE_PARAM, t.amz_date()),
-            (X_AMZ_EXPIRES_PARAM, expires.as_str()),
-            (X_AMZ_SIGNED_HEADERS_PARAM, signed_headers.as_str()),
-        ];
-        if let (Some(token), SessionTokenMode::Signed) = (token, self.settings.session_token) {
-            params.push((X_AMZ_SECURITY_TOKEN_PARAM, token));
-        }
-        if let Some(set) = region_set {
-            params.push((X_AMZ_REGION_SET_PARAM, set));
-        }
-        push_params(&mut query, &params);
+        // The caller's parameters, minus those the signer owns, canonically
+        // encoded into `scratch`; then the signed-headers list and the
+        // scope as they are.
+        let raw_query = req.uri().query().unwrap_or("");
+        let owned = |name: &str| {
+            PRESIGN_PARAMS.contains(&name)
+                || (region_set.is_some() && name == X_AMZ_REGION_SET_PARAM)
+        };
+        let mut scratch = String::with_capacity(2 * raw_query.len() + 192);
+        let pairs = encode_pairs(&mut scratch, raw_query, |name| !owned(name));
+        let signed_headers = push_range(&mut scratch, |out| headers.write_signed_headers(out));
+        let scope = push_range(&mut scratch, |out| self.write_scope(out, &t));
 
-        let output = self.sign_parts(
-            &credentials,
-            &t,
-            req,
-            &query,
-            &headers,
-            Some(&signed_headers),
-            payload_hash.as_str(),
-        )?;
-        if let (Some(token), SessionTokenMode::AddedAfterSigning) =
-            (token, self.settings.session_token)
-        {
-            push_params(&mut query, &[(X_AMZ_SECURITY_TOKEN_PARAM, token)]);
-        }
-        push_params(&mut query, &[(X_AMZ_SIGNATURE_PARAM, output.signature())]);
+        // The path and query as they will be sent, written once: the
+        // caller's pieces as they were, then the signer's parameters, each
+        // value percent-encoded once (the form the canonical query holds
+        // too, so they are not canonicalized again).
         let path = match req.uri().path() {
             "" => "/",
             path => path,
         };
-        let path_and_query =
-            PathAndQuery::try_from(format!("{path}?{query}")).map_err(|_| Error::InvalidUri)?;
+        let mut target =
+            String::with_capacity(path.len() + raw_query.len() + 2 * scratch.len() + 320);
+        target.push_str(path);
+        target.push('?');
+        for piece in raw_query.split('&') {
+            let name = piece.split_once('=').map_or(piece, |(name, _)| name);
+            if !piece.is_empty() && !owned(name) {
+                target.push_str(piece);
+                target.push('&');
+            }
+        }
+        let mut own = OwnParams::default();
+        own.push(&mut target, X_AMZ_ALGORITHM_PARAM, |out| {
+            push_encoded(out, self.algorithm.name())
+        });
+        own.push(&mut target, X_AMZ_CREDENTIAL_PARAM, |out| {
+            push_encoded(out, credentials.access_key_id());
+            out.push_str("%2F");
+            push_encoded(out, &scratch[scope.clone()]);
+        });
+        own.push(&mut target, X_AMZ_DATE_PARAM, |out| {
+            push_encoded(out, t.amz_date())
+        });
+        own.push(&mut target, X_AMZ_EXPIRES_PARAM, |out| {
+            // Digits only: nothing to encode.
+            let _ = write!(out, "{}", expires_in.as_secs());
+        });
+        own.push(&mut target, X_AMZ_SIGNED_HEADERS_PARAM, |out| {
+            push_encoded(out, &scratch[signed_headers.clone()])
+        });
+        if let (Some(token), SessionTokenMode::Signed) = (token, self.settings.session_token) {
+            own.push(&mut target, X_AMZ_SECURITY_TOKEN_PARAM, |out| {
+                push_encoded(out, token)
+            });
+        }
+        if let Some(set) = region_set {
+            own.push(&mut target, X_AMZ_REGION_SET_PARAM, |out| {
+                push_encoded(out, set)
+            });
+        }
+
+        let own_pairs = own.sorted(&target);
+        let output = self.sign_parts(
+            &credentials,
+            &t,
+            req,
+            Query::Merged {
+                scratch: &scratch,
+                pairs: &pairs,
+                own: own_pairs.as_slice(),
+            },
+            &headers,
+            Some(&scratch[signed_headers]),
+            payload_hash.as_str(),
+        )?;
+        let mut own = OwnParams::default();
+        if let (Some(token), SessionTokenMode::AddedAfterSigning) =
+            (token, self.settings.session_token)
+        {
+            own.push(&mut target, X_AMZ_SECURITY_TOKEN_PARAM, |out| {
+                push_encoded(out, token)
+            });
+        }
+        own.push(&mut target, X_AMZ_SIGNATURE_PARAM, |out| {
+            out.push_str(output.signature())
+        });
+        let path_and_query = PathAndQuery::try_from(target).map_err(|_| Error::InvalidUri)?;
         let mut parts = req.uri().clone().into_parts();
         parts.path_and_query = Some(path_and_query);
         let uri = Uri::from_parts(parts).map_err(|_| Error::InvalidUri)?;
@@ -235,18 +272,63 @@ impl Signer {
     }
 }
 
-/// Appends `name=value` pairs to a query, percent-encoding each value as
-/// it is (a `+` in a session token becomes `%2B`).
-fn push_params(query: &mut String, params: &[(&str, &str)]) {
-    for (name, value) in params {
-        if !query.is_empty() && !query.ends_with('&') {
+/// Appends what `write` writes to `out`; returns where it went.
+fn push_range(out: &mut String, write: impl FnOnce(&mut String)) -> Range<usize> {
+    let start = out.len();
+    write(out);
+    start..out.len()
+}
+
+/// Appends `value` percent-encoded with the SigV4 unreserved set (a `+` in
+/// a session token becomes `%2B`).
+fn push_encoded(out: &mut String, value: &str) {
+    value.bytes().for_each(|byte| push_encoded_byte(out, byte));
+}
+
+/// The signer's own query parameters, as ranges of their values in the
+/// query being written.
+#[derive(Default)]
+struct OwnParams {
+    params: [(&'static str, Range<usize>); PRESIGN_PARAMS.len() + 1],
+    len: usize,
+}
+
+impl OwnParams {
+    /// Appends `&name=` and the value `write` writes (already encoded) to
+    /// `query`, and remembers it.
+    fn push(&mut self, query: &mut String, name: &'static str, write: impl FnOnce(&mut String)) {
+        if !query.ends_with(['?', '&']) {
             query.push('&');
         }
         query.push_str(name);
         query.push('=');
-        query.extend(percent_encoding::percent_encode(
-            value.as_bytes(),
-            SIGV4_UNRESERVED,
-        ));
+        let value = push_range(query, write);
+        self.params[self.len] = (name, value);
+        self.len += 1;
+    }
+
+    /// The parameters as `(name, value)`, sorted by name (names are
+    /// distinct and unreserved, so already canonical).
+    fn sorted<'a>(&self, query: &'a str) -> SortedParams<'a> {
+        let mut out = SortedParams {
+            pairs: [("", ""); PRESIGN_PARAMS.len() + 1],
+            len: self.len,
+        };
+        for (slot, (name, value)) in out.pairs.iter_mut().zip(&self.params[..self.len]) {
+            *slot = (name, &query[value.clone()]);
+        }
+        out.pairs[..self.len].sort_unstable_by_key(|(name, _)| *name);
+        out
+    }
+}
+
+struct SortedParams<'a> {
+    pairs: [(&'a str, &'a str); PRESIGN_PARAMS.len() + 1],
+    len: usize,
+}
+
+impl<'a> SortedParams<'a> {
+    fn as_slice(&self) -> &[(&'a str, &'a str)] {
+        &self.pairs[..self.len]
     }
 }

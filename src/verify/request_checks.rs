@@ -103,7 +103,7 @@ impl<L> Verifier<L> {
             &canonical::Parts {
                 method: req.method().as_str(),
                 path: req.uri().path(),
-                query,
+                query: canonical::Query::Raw(query),
                 headers: &headers,
                 signed_headers: Some(&listed),
                 payload_hash: "",
