@@ -92,11 +92,21 @@ pub(crate) fn write_merged(
 
 /// Decodes one query component (`+` as a space, `%XX` as a byte) and
 /// appends it encoded with the SigV4 unreserved set; returns where it went.
+///
+/// Runs of unreserved bytes decode and encode to themselves, so they are
+/// copied whole.
 fn push_encoded_component(out: &mut String, raw: &str) -> Range<usize> {
     let start = out.len();
     let bytes = raw.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        let run = unreserved_run(&bytes[i..]);
+        if run > 0 {
+            // A run of ASCII bytes ends on a character boundary.
+            out.push_str(raw.get(i..i + run).unwrap_or_default());
+            i += run;
+            continue;
+        }
         let (byte, width) = match bytes.get(i..i + 3) {
             Some([b'%', hi, lo]) => match hex_pair(*hi, *lo) {
                 Some(byte) => (byte, 3),
@@ -111,10 +121,47 @@ fn push_encoded_component(out: &mut String, raw: &str) -> Range<usize> {
     start..out.len()
 }
 
+/// Appends `value` percent-encoded with the SigV4 unreserved set, as it is
+/// (no decoding: a `+` becomes `%2B`, a `%` becomes `%25`).
+pub(crate) fn push_encoded(out: &mut String, value: &str) {
+    let bytes = value.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = unreserved_run(&bytes[i..]);
+        // A run of ASCII bytes ends on a character boundary.
+        out.push_str(value.get(i..i + run).unwrap_or_default());
+        i += run;
+        if let Some(&byte) = bytes.get(i) {
+            push_encoded_byte(out, byte);
+            i += 1;
+        }
+    }
+}
+
+/// How many bytes at the start of `bytes` are unreserved.
+fn unreserved_run(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| !UNRESERVED[usize::from(b)])
+        .unwrap_or(bytes.len())
+}
+
+/// `UNRESERVED[b]`: whether SigV4 leaves byte `b` unencoded.
+static UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    table
+};
+
 /// Appends `byte` as itself if it is unreserved, else as `%XX`.
 pub(crate) fn push_encoded_byte(out: &mut String, byte: u8) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+    if UNRESERVED[usize::from(byte)] {
         out.push(char::from(byte));
     } else {
         out.push('%');
@@ -264,6 +311,16 @@ mod tests {
         write_merged(&mut out, &scratch, &pairs, &own);
         // Byte order: uppercase before lowercase.
         assert_eq!(out, "X-Amz-Algorithm=A&X-Amz-Date=D&a=~&b=2&c=3&z=1");
+    }
+
+    #[test]
+    fn push_encoded_agrees_with_the_unreserved_set() {
+        let value = "AKID/20150830/us-east-1/s3/aws4_request+é~%";
+        let mut ours = String::new();
+        push_encoded(&mut ours, value);
+        let theirs: String =
+            percent_encoding::utf8_percent_encode(value, super::super::SIGV4_UNRESERVED).collect();
+        assert_eq!(ours, theirs);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::{
     resolve_host, session_token, Host, Signer, SigningOutput, X_AMZ_CONTENT_SHA256, X_AMZ_DATE,
     X_AMZ_REGION_SET, X_AMZ_SECURITY_TOKEN,
 };
-use crate::canonical::query::{encode_pairs, push_encoded_byte};
+use crate::canonical::query::{encode_pairs, push_encoded};
 use crate::canonical::{HeaderSet, Query};
 use crate::payload::SignableBody;
 use crate::settings::{ContentSha256Header, SessionTokenMode};
@@ -277,12 +277,6 @@ fn push_range(out: &mut String, write: impl FnOnce(&mut String)) -> Range<usize>
     let start = out.len();
     write(out);
     start..out.len()
-}
-
-/// Appends `value` percent-encoded with the SigV4 unreserved set (a `+` in
-/// a session token becomes `%2B`).
-fn push_encoded(out: &mut String, value: &str) {
-    value.bytes().for_each(|byte| push_encoded_byte(out, byte));
 }
 
 /// The signer's own query parameters, as ranges of their values in the
