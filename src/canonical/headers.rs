@@ -55,11 +55,17 @@ impl<'a> HeaderSet<'a> {
     /// `http::HeaderName`s are lowercase already, so the names need no
     /// conversion.
     pub(crate) fn from_request(headers: &'a HeaderMap, skip: impl Fn(&HeaderName) -> bool) -> Self {
+        // Room for the signer's own few, so that a large set is allocated
+        // once.
+        let spilled = match headers.keys_len() {
+            n if n > INLINE_HEADERS => Vec::with_capacity(n + 8),
+            _ => Vec::new(),
+        };
         let mut set = HeaderSet {
             headers,
             inline: [Entry::default(); INLINE_HEADERS],
             len: 0,
-            spilled: Vec::new(),
+            spilled,
         };
         // `HeaderMap::iter` yields the values of one name one after the
         // other; most names have one value, which is kept here so that
@@ -142,6 +148,11 @@ impl<'a> HeaderSet<'a> {
             .iter()
             .map(|entry| 2 * entry.name.len() + 48)
             .sum()
+    }
+
+    /// The names, in order.
+    pub(crate) fn names(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.entries().iter().map(|entry| entry.name)
     }
 
     /// Appends the `;`-separated signed-headers list (`host;x-amz-date`).

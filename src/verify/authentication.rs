@@ -9,6 +9,8 @@
 //! the region, the region set in a signed `X-Amz-Region-Set` header (or query
 //! parameter), and the hex of a DER-encoded ECDSA signature.
 
+use std::borrow::Cow;
+
 use http::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, DATE};
 
 use crate::canonical::query::decode_component;
@@ -162,7 +164,8 @@ impl Authentication {
             "X-Amz-Signature",
             "X-Amz-Security-Token",
         ];
-        let mut values: [Option<String>; 7] = Default::default();
+        // Borrowed from the query unless a value has escapes to decode.
+        let mut values: [Option<Cow<'_, str>>; 7] = Default::default();
         // SigV4a's, raw; in a SigV4 URL it is an ordinary parameter.
         #[cfg(feature = "sigv4a")]
         let mut region_sets: Vec<&str> = Vec::new();
@@ -174,12 +177,12 @@ impl Authentication {
                 region_sets.push(value);
             }
             if let Some(i) = names.iter().position(|n| *n == name) {
-                let decoded = match String::from_utf8(decode_component(value)) {
+                let decoded = match decode_text(value) {
                     Ok(decoded) => decoded,
                     // No credentials hold such a token: the token check
                     // rejects it (`SessionTokenMismatch`).
-                    Err(e) if names[i] == "X-Amz-Security-Token" => {
-                        String::from_utf8_lossy(e.as_bytes()).into_owned()
+                    Err(bytes) if names[i] == "X-Amz-Security-Token" => {
+                        Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())
                     }
                     Err(_) => return Err(not_utf8(names[i])),
                 };
@@ -197,9 +200,12 @@ impl Authentication {
             }
         }
         let [algorithm, credential, date, expires, signed_headers, signature, token] = values;
-        let required = |value: Option<String>, name: &'static str| {
+        fn required<'q>(
+            value: Option<Cow<'q, str>>,
+            name: &'static str,
+        ) -> Result<Cow<'q, str>, Malformed> {
             value.ok_or(Malformed::MissingComponent { name })
-        };
+        }
         let kind = Kind::from_name(&required(algorithm, "X-Amz-Algorithm")?)?;
         let region_set = match kind {
             Kind::SigV4 => None,
@@ -233,7 +239,7 @@ impl Authentication {
             &signed_headers,
             &signature,
             time,
-            token,
+            token.map(Cow::into_owned),
             region_set,
             Some(Presigned {
                 expires_secs,
@@ -253,8 +259,15 @@ impl Authentication {
         region_set: Option<String>,
         presigned: Option<Presigned>,
     ) -> Result<Self, Malformed> {
-        let parts: Vec<&str> = credential.split('/').collect();
-        let (access_key_id, date, region, service, terminator) = match (kind, &parts[..]) {
+        // At most five parts; a sixth (or more) is left in the last slot
+        // and counts as a sixth.
+        let mut parts = [""; 6];
+        let mut count = 0;
+        for (slot, part) in parts.iter_mut().zip(credential.splitn(6, '/')) {
+            *slot = part;
+            count += 1;
+        }
+        let (access_key_id, date, region, service, terminator) = match (kind, &parts[..count]) {
             (Kind::SigV4, &[akid, date, region, service, terminator]) if !region.is_empty() => {
                 (akid, date, region, service, terminator)
             }
@@ -282,7 +295,8 @@ impl Authentication {
         if kind == Kind::SigV4 {
             check_characters(region, "region", b"")?;
         }
-        let names: Vec<String> = signed_headers.split(';').map(str::to_owned).collect();
+        let mut names = Vec::with_capacity(signed_headers.matches(';').count() + 1);
+        names.extend(signed_headers.split(';').map(str::to_owned));
         let well_formed = names.iter().all(|n| {
             !n.is_empty()
                 && n.bytes()
@@ -360,6 +374,18 @@ fn check_characters(value: &str, field: &'static str, extra: &[u8]) -> Result<()
         return Err(Malformed::ForbiddenCharacter { field });
     }
     Ok(())
+}
+
+/// A presigned parameter's value, percent-decoded (`+` as a space):
+/// borrowed when there is nothing to decode; `Err` with the bytes when
+/// they are not UTF-8.
+fn decode_text(raw: &str) -> Result<Cow<'_, str>, Vec<u8>> {
+    if !raw.contains(['%', '+']) {
+        return Ok(Cow::Borrowed(raw));
+    }
+    String::from_utf8(decode_component(raw))
+        .map(Cow::Owned)
+        .map_err(|e| e.into_bytes())
 }
 
 /// The error for a presigned parameter whose decoded value is not UTF-8.

@@ -8,6 +8,7 @@ use http::Request;
 
 use super::authentication::{Authentication, Scheme};
 use super::body::BodyChecker;
+use super::key_cache::KeyCache;
 use super::payload::{Claim, StreamingMarker, UnsignedSource, VerifiedPayload};
 use super::request_checks::check_host;
 use super::signature::{constant_time_eq, Key, SignatureCheck};
@@ -126,7 +127,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         let canonical_prefix = self.canonical_prefix(req, &auth)?;
 
         let Some(credentials) = self.lookup.lookup(&auth.access_key_id) else {
-            spend_like_a_signature_check(&auth, claim, canonical_prefix);
+            spend_like_a_signature_check(&self.keys, &auth, claim, canonical_prefix);
             return Err(Error::UnknownAccessKey {
                 access_key_id: auth.access_key_id,
             });
@@ -151,7 +152,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         let (algorithm, key) = match auth.scheme {
             Scheme::Hmac { region, signature } => {
                 write_scope(&mut scope, &auth.scope_date, &region, &auth.service);
-                let key = SigningKey::derive(
+                let key = self.keys.get(
                     credentials.secret_access_key(),
                     &auth.scope_date,
                     &region,
@@ -220,13 +221,13 @@ impl<L: CredentialsLookup> Verifier<L> {
             // `UNSIGNED-PAYLOAD` (S3's rule) or the body's hash. The marker
             // is under the signature, so accepting it lets no one change
             // what the client signed.
-            None if facts.presigned_until.is_some() => match signature.check(UNSIGNED_PAYLOAD) {
-                Ok(string_to_sign) if unsigned_allowed => HeadState::Complete {
+            None if facts.presigned_until.is_some() => match signature.matching(UNSIGNED_PAYLOAD) {
+                Ok(Some(string_to_sign)) if unsigned_allowed => HeadState::Complete {
                     payload: VerifiedPayload::Unsigned(UnsignedSource::PresignedUrl),
                     string_to_sign,
                 },
-                Ok(_) => return Err(Error::UnsignedPayloadRefused),
-                Err(_) => HeadState::SignatureAfterBody,
+                Ok(Some(_)) => return Err(Error::UnsignedPayloadRefused),
+                Ok(None) | Err(_) => HeadState::SignatureAfterBody,
             },
             None => HeadState::SignatureAfterBody,
         };
@@ -241,9 +242,14 @@ impl<L: CredentialsLookup> Verifier<L> {
 /// Does the work of a SigV4 signature check, with a key derived from a
 /// stand-in secret, so that an unknown access key id is not answered much
 /// faster than a known one with a bad signature (the lookup's own timing
-/// remains). SigV4a's key derivation is cached per access key and not
+/// remains); the stand-in key comes from the key cache, as a known one's. SigV4a's key derivation is cached per access key and not
 /// imitated.
-fn spend_like_a_signature_check(auth: &Authentication, claim: Option<Claim>, prefix: String) {
+fn spend_like_a_signature_check(
+    keys: &KeyCache,
+    auth: &Authentication,
+    claim: Option<Claim>,
+    prefix: String,
+) {
     let (region, signature) = match &auth.scheme {
         Scheme::Hmac { region, signature } => (region, signature),
         #[cfg(feature = "sigv4a")]
@@ -257,7 +263,8 @@ fn spend_like_a_signature_check(auth: &Authentication, claim: Option<Claim>, pre
         scope,
         canonical_prefix: prefix,
         key: Key::Hmac {
-            key: SigningKey::derive(
+            // From the cache, as a known key's is.
+            key: keys.get(
                 "unknown access key",
                 &auth.scope_date,
                 region,

@@ -80,10 +80,11 @@ impl<L> Verifier<L> {
             headers.add("host", &authority);
         }
         headers.sort();
-        let mut present = String::new();
-        headers.write_signed_headers(&mut present);
-        let listed = auth.signed_headers.join(";");
-        if present != listed {
+        // The headers present must be those listed, in the same order.
+        if !headers
+            .names()
+            .eq(auth.signed_headers.iter().map(String::as_str))
+        {
             // `host` is present by now: from the Host header or the URI.
             let missing = auth
                 .signed_headers
@@ -105,7 +106,7 @@ impl<L> Verifier<L> {
                 path: req.uri().path(),
                 query: canonical::Query::Raw(query),
                 headers: &headers,
-                signed_headers: Some(&listed),
+                signed_headers: None,
                 payload_hash: "",
                 uri_encoding: self.uri_encoding,
                 path_normalization: self.path_normalization,
