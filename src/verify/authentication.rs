@@ -317,10 +317,8 @@ impl Authentication {
         let scheme = match kind {
             Kind::SigV4 => {
                 let _ = region_set;
-                let mut raw_signature = [0u8; 32];
-                if hex::decode_to_slice(signature, &mut raw_signature).is_err() {
-                    return Err(Malformed::InvalidSignature);
-                }
+                let raw_signature =
+                    decode_lower_hex_32(signature).ok_or(Malformed::InvalidSignature)?;
                 Scheme::Hmac {
                     region: region.to_owned(),
                     signature: raw_signature,
@@ -368,12 +366,43 @@ const MAX_FIELD_LEN: usize = 256;
 /// what injects into the lookup's database query, a log line or a
 /// terminal.
 fn check_characters(value: &str, field: &'static str, extra: &[u8]) -> Result<(), Malformed> {
-    let allowed =
-        |b: u8| (b.is_ascii_graphic() && !b"\"'\\<>;=`".contains(&b)) || extra.contains(&b);
+    let allowed = |b: u8| ALLOWED[usize::from(b)] || extra.contains(&b);
     if value.is_empty() || value.len() > MAX_FIELD_LEN || !value.bytes().all(allowed) {
         return Err(Malformed::ForbiddenCharacter { field });
     }
     Ok(())
+}
+
+/// `ALLOWED[b]`: whether [`check_characters`] lets byte `b` through (before
+/// its `extra`).
+static ALLOWED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_graphic()
+            && !matches!(
+                byte,
+                b'"' | b'\'' | b'\\' | b'<' | b'>' | b';' | b'=' | b'`'
+            );
+        b += 1;
+    }
+    table
+};
+
+/// The 32 bytes written as 64 lowercase hex digits in `hex`, or `None`.
+fn decode_lower_hex_32(hex: &str) -> Option<[u8; 32]> {
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    let bytes: &[u8; 64] = hex.as_bytes().try_into().ok()?;
+    let mut out = [0u8; 32];
+    for (byte, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+        *byte = digit(pair[0])? << 4 | digit(pair[1])?;
+    }
+    Some(out)
 }
 
 /// A presigned parameter's value, percent-decoded (`+` as a space):

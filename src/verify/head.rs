@@ -11,7 +11,7 @@ use super::body::BodyChecker;
 use super::key_cache::KeyCache;
 use super::payload::{Claim, StreamingMarker, UnsignedSource, VerifiedPayload};
 use super::request_checks::check_host;
-use super::signature::{constant_time_eq, Key, SignatureCheck};
+use super::signature::{constant_time_eq, Hex64, Key, SignatureCheck};
 use super::verified::{Facts, VerifiedRequest};
 use super::{CredentialsLookup, Verifier};
 use crate::error::Malformed;
@@ -193,7 +193,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         let unsigned_allowed = self.unsigned_payload.allows(&self.service);
         let state = match claim {
             Some(Claim::Sha256(expected)) => HeadState::Sha256 {
-                string_to_sign: signature.check(&hex::encode(expected))?,
+                string_to_sign: signature.check(Hex64::new(&expected).as_str())?,
                 expected,
             },
             Some(Claim::Unsigned) => {
@@ -274,11 +274,11 @@ fn spend_like_a_signature_check(
         },
     };
     let hash = match claim {
-        Some(Claim::Sha256(hash)) => hex::encode(hash),
-        _ => UNSIGNED_PAYLOAD.to_owned(),
+        Some(Claim::Sha256(hash)) => Some(Hex64::new(&hash)),
+        _ => None,
     };
     // The outcome is meaningless: only the time spent matters.
-    let _ = check.check(&hash);
+    let _ = check.check(hash.as_ref().map_or(UNSIGNED_PAYLOAD, Hex64::as_str));
 }
 
 /// `x-amz-decoded-content-length`, if any.

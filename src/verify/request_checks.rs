@@ -134,6 +134,13 @@ pub(super) fn check_host<B>(req: &Request<B>) -> Result<(), Error> {
     let Some(header) = header else {
         return Ok(());
     };
+    // What clients send: the authority itself, which needs no parsing.
+    if header
+        .as_bytes()
+        .eq_ignore_ascii_case(authority.as_str().as_bytes())
+    {
+        return Ok(());
+    }
     let default_port = match req.uri().scheme_str() {
         Some(s) if s.eq_ignore_ascii_case("https") => Some(443),
         Some(s) if s.eq_ignore_ascii_case("http") => Some(80),
