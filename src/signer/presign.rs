@@ -1,7 +1,7 @@
 //! Presigned URLs: the signature in the query string instead of the
 //! `Authorization` header.
 
-use std::fmt::Write;
+use std::cell::Cell;
 use std::ops::Range;
 use std::time::{Duration, SystemTime};
 
@@ -142,8 +142,15 @@ impl Signer {
                 || *name == X_AMZ_CONTENT_SHA256
                 || (region_set.is_some() && *name == X_AMZ_REGION_SET)
         };
+        // Whether the request has a header this removes (most have none,
+        // and then no removal needs a lookup).
+        let stale = Cell::new(false);
         let mut headers = HeaderSet::from_request(req.headers(), |name| {
-            replaced(name) || self.is_unsigned(name)
+            let skip = replaced(name) || self.is_unsigned(name);
+            if skip && (*name == AUTHORIZATION || replaced(name)) {
+                stale.set(true);
+            }
+            skip
         });
         if let Host::Derived { value, .. } = &host {
             headers.add("host", value.to_str().map_err(|_| Error::InvalidHost)?);
@@ -206,7 +213,7 @@ impl Signer {
         });
         own.push(&mut target, X_AMZ_EXPIRES_PARAM, |out| {
             // Digits only: nothing to encode.
-            let _ = write!(out, "{}", expires_in.as_secs());
+            push_decimal(out, expires_in.as_secs())
         });
         own.push(&mut target, X_AMZ_SIGNED_HEADERS_PARAM, |out| {
             push_encoded(out, &scratch[signed_headers.clone()])
@@ -255,21 +262,40 @@ impl Signer {
         // Nothing below can fail: the request changes only on success.
         *req.uri_mut() = uri;
         let map = req.headers_mut();
-        map.remove(AUTHORIZATION);
-        map.remove(X_AMZ_DATE);
-        map.remove(X_AMZ_SECURITY_TOKEN);
-        match content_sha256 {
-            Some(hash) => map.insert(X_AMZ_CONTENT_SHA256, hash),
-            None => map.remove(X_AMZ_CONTENT_SHA256),
-        };
-        if region_set.is_some() {
-            map.remove(X_AMZ_REGION_SET);
+        if stale.get() {
+            map.remove(AUTHORIZATION);
+            map.remove(X_AMZ_DATE);
+            map.remove(X_AMZ_SECURITY_TOKEN);
+            map.remove(X_AMZ_CONTENT_SHA256);
+            if region_set.is_some() {
+                map.remove(X_AMZ_REGION_SET);
+            }
+        }
+        if let Some(hash) = content_sha256 {
+            map.insert(X_AMZ_CONTENT_SHA256, hash);
         }
         if let Host::Derived { value, send: true } = host {
             map.insert(HOST, value);
         }
         Ok(output)
     }
+}
+
+/// Appends `n` in decimal.
+fn push_decimal(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = n;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    // ASCII digits.
+    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
 }
 
 /// Appends what `write` writes to `out`; returns where it went.
@@ -280,16 +306,28 @@ fn push_range(out: &mut String, write: impl FnOnce(&mut String)) -> Range<usize>
 }
 
 /// The signer's own query parameters, as ranges of their values in the
-/// query being written.
+/// query being written, by their place in sorted order.
 #[derive(Default)]
 struct OwnParams {
-    params: [(&'static str, Range<usize>); PRESIGN_PARAMS.len() + 1],
-    len: usize,
+    params: [Option<Range<usize>>; SORTED_PARAMS.len()],
 }
+
+/// Every parameter the signer writes, sorted by name (byte order), so that
+/// they need no sorting per URL.
+const SORTED_PARAMS: [&str; 8] = [
+    X_AMZ_ALGORITHM_PARAM,
+    X_AMZ_CREDENTIAL_PARAM,
+    X_AMZ_DATE_PARAM,
+    X_AMZ_EXPIRES_PARAM,
+    X_AMZ_REGION_SET_PARAM,
+    X_AMZ_SECURITY_TOKEN_PARAM,
+    X_AMZ_SIGNATURE_PARAM,
+    X_AMZ_SIGNED_HEADERS_PARAM,
+];
 
 impl OwnParams {
     /// Appends `&name=` and the value `write` writes (already encoded) to
-    /// `query`, and remembers it.
+    /// `query`, and remembers it; `name` is one of [`SORTED_PARAMS`].
     fn push(&mut self, query: &mut String, name: &'static str, write: impl FnOnce(&mut String)) {
         if !query.ends_with(['?', '&']) {
             query.push('&');
@@ -297,32 +335,57 @@ impl OwnParams {
         query.push_str(name);
         query.push('=');
         let value = push_range(query, write);
-        self.params[self.len] = (name, value);
-        self.len += 1;
+        if let Some(place) = SORTED_PARAMS.iter().position(|known| *known == name) {
+            self.params[place] = Some(value);
+        }
     }
 
     /// The parameters as `(name, value)`, sorted by name (names are
     /// distinct and unreserved, so already canonical).
     fn sorted<'a>(&self, query: &'a str) -> SortedParams<'a> {
         let mut out = SortedParams {
-            pairs: [("", ""); PRESIGN_PARAMS.len() + 1],
-            len: self.len,
+            pairs: [("", ""); SORTED_PARAMS.len()],
+            len: 0,
         };
-        for (slot, (name, value)) in out.pairs.iter_mut().zip(&self.params[..self.len]) {
-            *slot = (name, &query[value.clone()]);
+        for (name, value) in SORTED_PARAMS.iter().zip(&self.params) {
+            if let Some(value) = value {
+                out.pairs[out.len] = (name, &query[value.clone()]);
+                out.len += 1;
+            }
         }
-        out.pairs[..self.len].sort_unstable_by_key(|(name, _)| *name);
         out
     }
 }
 
 struct SortedParams<'a> {
-    pairs: [(&'a str, &'a str); PRESIGN_PARAMS.len() + 1],
+    pairs: [(&'a str, &'a str); SORTED_PARAMS.len()],
     len: usize,
 }
 
 impl<'a> SortedParams<'a> {
     fn as_slice(&self) -> &[(&'a str, &'a str)] {
         &self.pairs[..self.len]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_params_are_sorted_and_complete() {
+        assert!(SORTED_PARAMS.windows(2).all(|w| w[0] < w[1]));
+        for name in PRESIGN_PARAMS.iter().chain([&X_AMZ_REGION_SET_PARAM]) {
+            assert!(SORTED_PARAMS.contains(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn decimal() {
+        for n in [0, 1, 9, 10, 900, 604_800, u64::MAX] {
+            let mut out = String::new();
+            push_decimal(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
     }
 }

@@ -295,7 +295,8 @@ impl Authentication {
         if kind == Kind::SigV4 {
             check_characters(region, "region", b"")?;
         }
-        let mut names = Vec::with_capacity(signed_headers.matches(';').count() + 1);
+        let separators = signed_headers.bytes().filter(|&b| b == b';').count();
+        let mut names = Vec::with_capacity(separators + 1);
         names.extend(signed_headers.split(';').map(str::to_owned));
         let well_formed = names.iter().all(|n| {
             !n.is_empty()
