@@ -5,21 +5,21 @@
 //! valid for one secret, day, region and service, so the verifier keeps the
 //! keys it derived, bounded, and drops (zeroizes) the least recently used.
 //!
-//! The cache is keyed by a SHA-256 over the date and the secret (one
-//! compression for secrets of up to 47 bytes; AWS's are 40), never by the
-//! secret itself: the raw secret stays only where the caller's lookup keeps
-//! it. Each entry also holds the region and service its key is for, which
-//! a hit must match (a verifier has one region and service, so they never
-//! differ in practice).
+//! The cache is keyed by the date and a SHA-256 of the secret
+//! ([`Credentials::secret_digest`], computed once per `Credentials` and
+//! shared by its clones, so a lookup that hands out clones pays for it
+//! once), never by the secret itself: the raw secret stays only where the
+//! caller's lookup keeps it. Each entry also holds the region and service
+//! its key is for, which a hit must match (a verifier has one region and
+//! service, so they never differ in practice).
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::RwLock;
 
-use sha2::{Digest, Sha256};
-
 use crate::signing_key::SigningKey;
+use crate::Credentials;
 
 /// How many keys a verifier keeps by default: one a day for each of this
 /// many access keys.
@@ -33,27 +33,33 @@ pub(crate) struct KeyCache {
     clock: AtomicU64,
 }
 
-/// SHA-256 of `date || "\n" || secret`. Dates are 8 digits (checked
-/// before a key is asked for), so distinct pairs give distinct strings.
+/// The secret's SHA-256 and the date (`YYYYMMDD`, checked before a key is
+/// asked for).
 #[derive(Clone, Copy, PartialEq, Eq)]
-struct CacheKey([u8; 32]);
+struct CacheKey {
+    secret_digest: [u8; 32],
+    date: [u8; 8],
+}
 
 impl CacheKey {
-    fn new(secret: &str, date: &str) -> Self {
-        let mut digest = Sha256::new();
-        digest.update(date.as_bytes());
-        digest.update(b"\n");
-        digest.update(secret.as_bytes());
-        CacheKey(digest.finalize().into())
+    fn new(credentials: &Credentials, date: &str) -> Self {
+        let mut day = [0u8; 8];
+        let len = date.len().min(8);
+        day[..len].copy_from_slice(&date.as_bytes()[..len]);
+        CacheKey {
+            secret_digest: credentials.secret_digest(),
+            date: day,
+        }
     }
 }
 
 impl Hash for CacheKey {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        // Already a uniform digest: eight bytes of it spread the buckets.
+        // The digest is uniform already: eight bytes of it, with the date,
+        // spread the buckets.
         let mut head = [0u8; 8];
-        head.copy_from_slice(&self.0[..8]);
-        state.write_u64(u64::from_le_bytes(head));
+        head.copy_from_slice(&self.secret_digest[..8]);
+        state.write_u64(u64::from_le_bytes(head) ^ u64::from_le_bytes(self.date));
     }
 }
 
@@ -80,10 +86,16 @@ impl KeyCache {
         }
     }
 
-    /// The signing key for `secret` on `date` in `region` for `service`,
-    /// derived on a miss.
-    pub(crate) fn get(&self, secret: &str, date: &str, region: &str, service: &str) -> SigningKey {
-        let id = CacheKey::new(secret, date);
+    /// The signing key for `credentials`' secret on `date` (`YYYYMMDD`) in
+    /// `region` for `service`, derived on a miss.
+    pub(crate) fn get(
+        &self,
+        credentials: &Credentials,
+        date: &str,
+        region: &str,
+        service: &str,
+    ) -> SigningKey {
+        let id = CacheKey::new(credentials, date);
         let now = self.clock.fetch_add(1, Ordering::Relaxed);
         if let Ok(entries) = self.entries.read() {
             if let Some(entry) = entries
@@ -94,7 +106,7 @@ impl KeyCache {
                 return entry.key.clone();
             }
         }
-        let key = SigningKey::derive(secret, date, region, service);
+        let key = SigningKey::derive(credentials.secret_access_key(), date, region, service);
         if let Ok(mut entries) = self.entries.write() {
             if entries.len() >= self.capacity && !entries.contains_key(&id) {
                 let oldest = entries
@@ -133,11 +145,16 @@ mod tests {
     const STS: &[u8] = b"AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\nbb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63";
     const SIGNATURE: &str = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
 
+    fn creds(secret: &str) -> Credentials {
+        Credentials::new("AKID", secret, None::<String>)
+    }
+
     #[test]
     fn cached_keys_sign_as_derived_ones() {
         let cache = KeyCache::with_capacity(4);
         for _ in 0..3 {
-            let key = cache.get(SECRET, "20150830", "us-east-1", "service");
+            // A new `Credentials` each time: the same secret hits.
+            let key = cache.get(&creds(SECRET), "20150830", "us-east-1", "service");
             assert_eq!(hex::encode(key.sign(STS)), SIGNATURE);
         }
         assert_eq!(cache.len(), 1);
@@ -146,31 +163,32 @@ mod tests {
     #[test]
     fn each_secret_date_region_and_service_has_its_own_key() {
         let cache = KeyCache::with_capacity(8);
-        let good = cache.get(SECRET, "20150830", "us-east-1", "service");
+        let good = cache.get(&creds(SECRET), "20150830", "us-east-1", "service");
         for (secret, date, region, service) in [
             ("other secret", "20150830", "us-east-1", "service"),
             (SECRET, "20150831", "us-east-1", "service"),
             (SECRET, "20150830", "us-west-2", "service"),
             (SECRET, "20150830", "us-east-1", "s3"),
         ] {
-            let key = cache.get(secret, date, region, service);
+            let key = cache.get(&creds(secret), date, region, service);
             assert_ne!(key.sign(STS), good.sign(STS), "{date} {region} {service}");
         }
         // Region and service are checked on a hit, not part of the id.
         assert_eq!(cache.len(), 3);
-        let again = cache.get(SECRET, "20150830", "us-east-1", "service");
+        let again = cache.get(&creds(SECRET), "20150830", "us-east-1", "service");
         assert_eq!(hex::encode(again.sign(STS)), SIGNATURE);
     }
 
     #[test]
     fn bounded_and_the_least_recently_used_goes_first() {
         let cache = KeyCache::with_capacity(2);
-        cache.get("a", "20150830", "us-east-1", "service");
-        cache.get("b", "20150830", "us-east-1", "service");
-        cache.get("a", "20150830", "us-east-1", "service"); // a is fresher
-        cache.get("c", "20150830", "us-east-1", "service"); // evicts b
+        let (a, b, c) = (creds("a"), creds("b"), creds("c"));
+        cache.get(&a, "20150830", "us-east-1", "service");
+        cache.get(&b, "20150830", "us-east-1", "service");
+        cache.get(&a, "20150830", "us-east-1", "service"); // a is fresher
+        cache.get(&c, "20150830", "us-east-1", "service"); // evicts b
         assert_eq!(cache.len(), 2);
-        let ids = |secret: &str| CacheKey::new(secret, "20150830");
+        let ids = |secret: &str| CacheKey::new(&creds(secret), "20150830");
         let entries = cache.entries.read().unwrap();
         assert!(entries.contains_key(&ids("a")));
         assert!(entries.contains_key(&ids("c")));
