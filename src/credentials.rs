@@ -157,7 +157,7 @@ impl Credentials {
     ///
     /// ```
     /// # use http_sigv4::Credentials;
-    /// assert_eq!(Credentials::new("AKID", "S", Some("T".to_owned())).session_token(), Some("T".to_owned()));
+    /// assert_eq!(Credentials::new("AKID", "S", Some("T".to_owned())).session_token(), Some("T"));
     /// ```
     pub fn session_token(&self) -> Option<&str> {
         self.inner.session_token.as_deref().map(String::as_str)
