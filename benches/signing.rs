@@ -13,7 +13,9 @@ use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use http::Request;
-use http_sigv4::{ApiGatewaySigner, Credentials, Signer};
+use http_sigv4::{
+    ApiGatewaySigner, ChunkedUpload, Credentials, Error, Signer, Verifier, DEFAULT_CHUNK_SIZE,
+};
 use sha2::{Digest, Sha256};
 
 const AKID: &str = "AKIDEXAMPLE";
@@ -199,6 +201,90 @@ fn bench_cases(c: &mut Criterion) {
     }
 }
 
+/// The `Verifier` beside signing the same request: `verify-<case>/verify`
+/// against `verify-<case>/sign`. Plus a request whose signature is wrong
+/// (one hex digit changed), which must cost about what a good one does.
+fn bench_verifier(c: &mut Criterion) {
+    let creds = Credentials::new(AKID, SECRET, None::<String>);
+    let lookup = move |akid: &str| (akid == AKID).then(|| creds.clone());
+    for case in cases()
+        .into_iter()
+        .filter(|case| matches!(case.name, "get-vanilla" | "apigw-get" | "presign"))
+    {
+        let ours = ours_for(&case);
+        let mut signed = case.request.clone();
+        ours_sign(&ours, &mut signed, case.mode);
+        let verifier = Verifier::new(lookup.clone(), REGION, case.service);
+        verifier.verify_at(&signed, time()).expect("verifies");
+
+        let mut group = c.benchmark_group(format!("verify-{}", case.name));
+        group.throughput(Throughput::Elements(1));
+        group.bench_function("sign", |bench| {
+            bench.iter_batched_ref(
+                || case.request.clone(),
+                |req| black_box(ours_sign(&ours, req, case.mode)),
+                BatchSize::SmallInput,
+            )
+        });
+        group.bench_function("verify", |bench| {
+            bench.iter(|| {
+                black_box(
+                    verifier
+                        .verify_at(black_box(&signed), time())
+                        .expect("verifies"),
+                )
+            })
+        });
+        if case.name == "get-vanilla" {
+            let mut bad = signed.clone();
+            let line = bad.headers()["authorization"].to_str().unwrap().to_owned();
+            let last = if line.ends_with('0') { "1" } else { "0" };
+            let line = format!("{}{last}", &line[..line.len() - 1]);
+            bad.headers_mut()
+                .insert("authorization", line.parse().unwrap());
+            assert!(matches!(
+                verifier.verify_at(&bad, time()),
+                Err(Error::SignatureMismatch { .. })
+            ));
+            group.bench_function("verify-bad-signature", |bench| {
+                bench.iter(|| black_box(verifier.verify_at(black_box(&bad), time()).is_err()))
+            });
+        }
+        group.finish();
+    }
+}
+
+/// aws-chunked signing of 1 MiB in 64 KiB chunks (`ChunkSigner`), beside
+/// its floor: SHA-256 of the same 1 MiB.
+fn bench_chunked(c: &mut Criterion) {
+    let signer = Signer::new(Credentials::new(AKID, SECRET, None::<String>), REGION, "s3");
+    let data = vec![b'x'; 1 << 20];
+    let upload = ChunkedUpload::new(Some(data.len() as u64));
+    let mut out = Vec::with_capacity(data.len() + 4096);
+    let mut group = c.benchmark_group("chunked-1m");
+    group.throughput(Throughput::Bytes(data.len() as u64));
+    group.bench_function("sign-64k-chunks", |bench| {
+        bench.iter(|| {
+            let mut req = Request::put("https://bucket.s3.amazonaws.com/key")
+                .body(())
+                .unwrap();
+            let mut chunks = signer
+                .sign_chunked_at(&mut req, &upload, time())
+                .expect("signs");
+            out.clear();
+            for chunk in data.chunks(DEFAULT_CHUNK_SIZE) {
+                chunks.write_chunk(chunk, &mut out);
+            }
+            chunks.write_final(&mut out);
+            black_box(out.len())
+        })
+    });
+    group.bench_function("sha256-floor", |bench| {
+        bench.iter(|| black_box(Sha256::digest(black_box(&data))))
+    });
+    group.finish();
+}
+
 /// The floor for `post-1m`: SHA-256 of the same 1 MiB.
 fn bench_sha256_floor(c: &mut Criterion) {
     let body = vec![b'x'; 1 << 20];
@@ -251,6 +337,6 @@ criterion_group! {
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3))
         .sample_size(30);
-    targets = bench_cases, bench_sha256_floor, bench_threads
+    targets = bench_cases, bench_sha256_floor, bench_threads, bench_verifier, bench_chunked
 }
 criterion_main!(benches);

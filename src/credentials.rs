@@ -2,9 +2,10 @@
 //! (STS) credentials, a session token and the time they expire.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
+use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 /// A set of AWS credentials.
@@ -39,6 +40,9 @@ struct Inner {
     secret_access_key: Zeroizing<String>,
     session_token: Option<Zeroizing<String>>,
     expiry: Option<SystemTime>,
+    /// SHA-256 of the secret, computed on first use (see
+    /// [`Credentials::secret_digest`]).
+    secret_digest: OnceLock<[u8; 32]>,
 }
 
 impl Credentials {
@@ -74,6 +78,7 @@ impl Credentials {
                 secret_access_key: Zeroizing::new(secret_access_key.into()),
                 session_token: session_token.into().map(Zeroizing::new),
                 expiry: None,
+                secret_digest: OnceLock::new(),
             }),
         }
     }
@@ -111,6 +116,16 @@ impl Credentials {
 
     /// Whether `self` and `other` hold the same access key id and secret
     /// access key (what a signing key is derived from).
+    /// SHA-256 of the secret access key, computed once for these
+    /// credentials and their clones: what a cache of derived keys is keyed
+    /// by, so that it never holds the secret itself.
+    pub(crate) fn secret_digest(&self) -> [u8; 32] {
+        *self
+            .inner
+            .secret_digest
+            .get_or_init(|| Sha256::digest(self.inner.secret_access_key.as_bytes()).into())
+    }
+
     pub(crate) fn same_key(&self, other: &Credentials) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
             || (self.inner.access_key_id == other.inner.access_key_id

@@ -479,7 +479,7 @@ impl Signer {
         }
         headers.sort();
 
-        let query = req.uri().query().unwrap_or("");
+        let query = canonical::Query::Raw(req.uri().query().unwrap_or(""));
         let output = self.sign_parts(
             credentials,
             &t,
@@ -546,13 +546,13 @@ impl Signer {
         credentials: &Credentials,
         t: &Timestamp,
         req: &Request<B>,
-        query: &str,
+        query: canonical::Query<'_>,
         headers: &HeaderSet<'_>,
         signed_headers: Option<&str>,
         payload_hash: &str,
     ) -> Result<SigningOutput, Error> {
         let path = req.uri().path();
-        let capacity = 384 + 3 * (path.len() + query.len()) + headers.estimated_len();
+        let capacity = 384 + 3 * path.len() + query.len_hint() + headers.estimated_len();
         let mut buf = String::with_capacity(capacity);
         let signed_headers = canonical::write_canonical_request(
             &mut buf,

@@ -62,16 +62,21 @@ pub(crate) fn write_string_to_sign(
     (start..out.len(), scope)
 }
 
-/// The string to sign for `canonical_request` with `algorithm` at time `t`
-/// in `scope`.
-pub(crate) fn string_to_sign(
+/// The string to sign with `algorithm` at time `t` in `scope` for the
+/// canonical request made of the consecutive `canonical_request` pieces
+/// (hashed one after the other, never joined).
+pub(crate) fn string_to_sign_of_pieces(
     algorithm: &str,
     t: &Timestamp,
     scope: &str,
-    canonical_request: &str,
+    canonical_request: &[&str],
 ) -> String {
+    let mut hash = Sha256::new();
+    canonical_request
+        .iter()
+        .for_each(|piece| hash.update(piece.as_bytes()));
+    let digest: [u8; 32] = hash.finalize().into();
     let mut hash_hex = [0u8; 64];
-    let digest: [u8; 32] = Sha256::digest(canonical_request.as_bytes()).into();
     // 32 bytes always fit 64 hex digits.
     let _ = hex::encode_to_slice(digest, &mut hash_hex);
     let mut out = String::with_capacity(algorithm.len() + 16 + scope.len() + 64 + 3);
@@ -116,7 +121,7 @@ mod tests {
         write_scope(&mut scope, t.date(), "us-east-1", "service");
         assert_eq!(scope, "20150830/us-east-1/service/aws4_request");
         assert_eq!(
-            string_to_sign(ALGORITHM, &t, &scope, creq),
+            string_to_sign_of_pieces(ALGORITHM, &t, &scope, &[creq]),
             "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\nbb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63"
         );
     }

@@ -70,11 +70,9 @@ impl Timestamp {
             return None;
         }
         let num = |range: std::ops::Range<usize>| -> Option<u32> {
-            let digits = s.get(range)?;
-            if !digits.bytes().all(|c| c.is_ascii_digit()) {
-                return None;
-            }
-            digits.parse().ok()
+            b.get(range)?.iter().try_fold(0u32, |n, &c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })
         };
         let month = Month::try_from(u8::try_from(num(4..6)?).ok()?).ok()?;
         Self::from_parts(

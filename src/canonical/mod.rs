@@ -36,9 +36,8 @@ pub(crate) const SIGV4_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
 pub(crate) struct Parts<'a> {
     pub(crate) method: &'a str,
     pub(crate) path: &'a str,
-    /// The raw query string without `?`; for presigning it already holds the
-    /// `X-Amz-*` parameters.
-    pub(crate) query: &'a str,
+    /// The query.
+    pub(crate) query: Query<'a>,
     pub(crate) headers: &'a HeaderSet<'a>,
     /// The signed-headers list if the caller wrote it already (it must be
     /// what `headers` writes); else it is written from `headers`.
@@ -46,6 +45,37 @@ pub(crate) struct Parts<'a> {
     pub(crate) payload_hash: &'a str,
     pub(crate) uri_encoding: UriEncoding,
     pub(crate) path_normalization: PathNormalization,
+}
+
+/// The query of a canonical request.
+#[derive(Clone, Copy)]
+pub(crate) enum Query<'a> {
+    /// The raw query string without `?`, canonicalized as it is written.
+    Raw(&'a str),
+    /// Already encoded: the caller's parameters (sorted ranges into
+    /// `scratch`, from [`query::encode_pairs`]) and the signer's own
+    /// (sorted), merged as they are written.
+    Merged {
+        scratch: &'a str,
+        pairs: &'a [query::EncodedPair],
+        own: &'a [(&'a str, &'a str)],
+    },
+}
+
+impl Query<'_> {
+    /// About how many bytes the canonical query takes, to size buffers.
+    pub(crate) fn len_hint(&self) -> usize {
+        match self {
+            Query::Raw(raw) => 3 * raw.len(),
+            Query::Merged { scratch, own, .. } => {
+                scratch.len()
+                    + own
+                        .iter()
+                        .map(|(n, v)| n.len() + v.len() + 2)
+                        .sum::<usize>()
+            }
+        }
+    }
 }
 
 /// Appends the canonical request for `parts` to `out`; returns where the
@@ -63,7 +93,14 @@ pub(crate) fn write_canonical_request(
         parts.path_normalization,
     );
     out.push('\n');
-    query::write_canonical_query(out, parts.query);
+    match parts.query {
+        Query::Raw(raw) => query::write_canonical_query(out, raw),
+        Query::Merged {
+            scratch,
+            pairs,
+            own,
+        } => query::write_merged(out, scratch, pairs, own),
+    }
     out.push('\n');
     parts.headers.write_canonical_headers(out)?;
     out.push('\n');

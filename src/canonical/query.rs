@@ -26,22 +26,64 @@ pub(crate) fn write_canonical_query(out: &mut String, query: &str) {
     // Every encoded name and value goes into one scratch buffer; the pairs
     // are ranges into it, sorted without copying the strings.
     let mut scratch = String::with_capacity(query.len() + query.len() / 2 + 8);
-    let mut pairs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+    let pairs = encode_pairs(&mut scratch, query, |_| true);
+    write_merged(out, &scratch, &pairs, &[]);
+}
+
+/// A query parameter, encoded: ranges of its name and value in a scratch
+/// buffer.
+pub(crate) type EncodedPair = (Range<usize>, Range<usize>);
+
+/// Encodes each `name=value` piece of the raw `query` whose raw name
+/// `keep` accepts into `scratch` (as [`write_canonical_query`] does) and
+/// returns the pairs sorted by encoded name, then value.
+pub(crate) fn encode_pairs(
+    scratch: &mut String,
+    query: &str,
+    keep: impl Fn(&str) -> bool,
+) -> Vec<EncodedPair> {
+    let mut pairs = Vec::new();
     for piece in query.split('&').filter(|piece| !piece.is_empty()) {
         let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
-        let name = push_encoded_component(&mut scratch, name);
-        let value = push_encoded_component(&mut scratch, value);
+        if !keep(name) {
+            continue;
+        }
+        let name = push_encoded_component(scratch, name);
+        let value = push_encoded_component(scratch, value);
         pairs.push((name, value));
     }
-    let key = |(name, value): &(Range<usize>, Range<usize>)| {
-        (&scratch[name.clone()], &scratch[value.clone()])
-    };
+    let key = |(name, value): &EncodedPair| (&scratch[name.clone()], &scratch[value.clone()]);
     pairs.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
-    for (i, pair) in pairs.iter().enumerate() {
-        if i > 0 {
+    pairs
+}
+
+/// Appends the canonical query made of `pairs` (sorted ranges into
+/// `scratch`, from [`encode_pairs`]) merged with `own` (encoded
+/// `(name, value)` pairs, sorted), in sorted order.
+pub(crate) fn write_merged(
+    out: &mut String,
+    scratch: &str,
+    pairs: &[EncodedPair],
+    own: &[(&str, &str)],
+) {
+    let mut theirs = pairs
+        .iter()
+        .map(|(name, value)| (&scratch[name.clone()], &scratch[value.clone()]))
+        .peekable();
+    let mut own = own.iter().copied().peekable();
+    let mut first = true;
+    loop {
+        let next = match (theirs.peek(), own.peek()) {
+            (Some(a), Some(b)) if a <= b => theirs.next(),
+            (Some(_), Some(_)) => own.next(),
+            (Some(_), None) => theirs.next(),
+            (None, _) => own.next(),
+        };
+        let Some((name, value)) = next else { break };
+        if !first {
             out.push('&');
         }
-        let (name, value) = key(pair);
+        first = false;
         out.push_str(name);
         out.push('=');
         out.push_str(value);
@@ -50,11 +92,21 @@ pub(crate) fn write_canonical_query(out: &mut String, query: &str) {
 
 /// Decodes one query component (`+` as a space, `%XX` as a byte) and
 /// appends it encoded with the SigV4 unreserved set; returns where it went.
+///
+/// Runs of unreserved bytes decode and encode to themselves, so they are
+/// copied whole.
 fn push_encoded_component(out: &mut String, raw: &str) -> Range<usize> {
     let start = out.len();
     let bytes = raw.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        let run = unreserved_run(&bytes[i..]);
+        if run > 0 {
+            // A run of ASCII bytes ends on a character boundary.
+            out.push_str(raw.get(i..i + run).unwrap_or_default());
+            i += run;
+            continue;
+        }
         let (byte, width) = match bytes.get(i..i + 3) {
             Some([b'%', hi, lo]) => match hex_pair(*hi, *lo) {
                 Some(byte) => (byte, 3),
@@ -69,10 +121,47 @@ fn push_encoded_component(out: &mut String, raw: &str) -> Range<usize> {
     start..out.len()
 }
 
+/// Appends `value` percent-encoded with the SigV4 unreserved set, as it is
+/// (no decoding: a `+` becomes `%2B`, a `%` becomes `%25`).
+pub(crate) fn push_encoded(out: &mut String, value: &str) {
+    let bytes = value.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = unreserved_run(&bytes[i..]);
+        // A run of ASCII bytes ends on a character boundary.
+        out.push_str(value.get(i..i + run).unwrap_or_default());
+        i += run;
+        if let Some(&byte) = bytes.get(i) {
+            push_encoded_byte(out, byte);
+            i += 1;
+        }
+    }
+}
+
+/// How many bytes at the start of `bytes` are unreserved.
+fn unreserved_run(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| !UNRESERVED[usize::from(b)])
+        .unwrap_or(bytes.len())
+}
+
+/// `UNRESERVED[b]`: whether SigV4 leaves byte `b` unencoded.
+static UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    table
+};
+
 /// Appends `byte` as itself if it is unreserved, else as `%XX`.
 pub(crate) fn push_encoded_byte(out: &mut String, byte: u8) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+    if UNRESERVED[usize::from(byte)] {
         out.push(char::from(byte));
     } else {
         out.push('%');
@@ -209,6 +298,29 @@ mod tests {
                 percent_encoding::percent_encode(&[byte], super::super::SIGV4_UNRESERVED).collect();
             assert_eq!(ours, theirs, "byte {byte:#04x}");
         }
+    }
+
+    #[test]
+    fn merged_pairs_sort_with_the_callers() {
+        let mut scratch = String::new();
+        let pairs = encode_pairs(&mut scratch, "z=1&b=2&X-Amz-Date=old&a=%7e", |name| {
+            name != "X-Amz-Date"
+        });
+        let mut out = String::new();
+        let own = [("X-Amz-Algorithm", "A"), ("X-Amz-Date", "D"), ("c", "3")];
+        write_merged(&mut out, &scratch, &pairs, &own);
+        // Byte order: uppercase before lowercase.
+        assert_eq!(out, "X-Amz-Algorithm=A&X-Amz-Date=D&a=~&b=2&c=3&z=1");
+    }
+
+    #[test]
+    fn push_encoded_agrees_with_the_unreserved_set() {
+        let value = "AKID/20150830/us-east-1/s3/aws4_request+é~%";
+        let mut ours = String::new();
+        push_encoded(&mut ours, value);
+        let theirs: String =
+            percent_encoding::utf8_percent_encode(value, super::super::SIGV4_UNRESERVED).collect();
+        assert_eq!(ours, theirs);
     }
 
     #[test]

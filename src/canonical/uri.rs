@@ -8,7 +8,7 @@
 
 use percent_encoding::percent_decode_str;
 
-use super::query::push_encoded_byte;
+use super::query::{push_encoded, push_encoded_byte};
 use crate::settings::{PathNormalization, UriEncoding};
 
 /// Appends the canonical form of `path` (as it appears on the wire, already
@@ -47,11 +47,11 @@ pub(crate) fn write_canonical_uri(
     }
     match encoding {
         UriEncoding::Double => {
-            for byte in path.bytes() {
-                match byte {
-                    b'/' => out.push('/'),
-                    byte => push_encoded_byte(out, byte),
+            for (i, segment) in path.split('/').enumerate() {
+                if i > 0 {
+                    out.push('/');
                 }
+                push_encoded(out, segment);
             }
         }
         UriEncoding::Single => {

@@ -1,6 +1,8 @@
 //! Presigned URLs: the signature in the query string instead of the
 //! `Authorization` header.
 
+use std::cell::Cell;
+use std::ops::Range;
 use std::time::{Duration, SystemTime};
 
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
@@ -11,7 +13,8 @@ use super::{
     resolve_host, session_token, Host, Signer, SigningOutput, X_AMZ_CONTENT_SHA256, X_AMZ_DATE,
     X_AMZ_REGION_SET, X_AMZ_SECURITY_TOKEN,
 };
-use crate::canonical::{HeaderSet, SIGV4_UNRESERVED};
+use crate::canonical::query::{encode_pairs, push_encoded};
+use crate::canonical::{HeaderSet, Query};
 use crate::payload::SignableBody;
 use crate::settings::{ContentSha256Header, SessionTokenMode};
 use crate::timestamp::Timestamp;
@@ -139,8 +142,15 @@ impl Signer {
                 || *name == X_AMZ_CONTENT_SHA256
                 || (region_set.is_some() && *name == X_AMZ_REGION_SET)
         };
+        // Whether the request has a header this removes (most have none,
+        // and then no removal needs a lookup).
+        let stale = Cell::new(false);
         let mut headers = HeaderSet::from_request(req.headers(), |name| {
-            replaced(name) || self.is_unsigned(name)
+            let skip = replaced(name) || self.is_unsigned(name);
+            if skip && (*name == AUTHORIZATION || replaced(name)) {
+                stale.set(true);
+            }
+            skip
         });
         if let Host::Derived { value, .. } = &host {
             headers.add("host", value.to_str().map_err(|_| Error::InvalidHost)?);
@@ -156,61 +166,95 @@ impl Signer {
             false => None,
         };
         headers.sort();
-        let mut signed_headers = String::new();
-        headers.write_signed_headers(&mut signed_headers);
-        let mut scope = String::with_capacity(64);
-        self.write_scope(&mut scope, &t);
 
-        // The query as it will be sent, minus the signature (and minus a
-        // token added after signing).
-        let mut query = String::new();
-        for piece in req.uri().query().unwrap_or("").split('&') {
-            let name = piece.split_once('=').map_or(piece, |(name, _)| name);
-            let owned = PRESIGN_PARAMS.contains(&name)
-                || (region_set.is_some() && name == X_AMZ_REGION_SET_PARAM);
-            if !piece.is_empty() && !owned {
-                query.push_str(piece);
-                query.push('&');
-            }
-        }
-        let credential = format!("{}/{scope}", credentials.access_key_id());
-        let expires = expires_in.as_secs().to_string();
-        let mut params = vec![
-            (X_AMZ_ALGORITHM_PARAM, self.algorithm.name()),
-            (X_AMZ_CREDENTIAL_PARAM, credential.as_str()),
-            (X_AMZ_DATE_PARAM, t.amz_date()),
-            (X_AMZ_EXPIRES_PARAM, expires.as_str()),
-            (X_AMZ_SIGNED_HEADERS_PARAM, signed_headers.as_str()),
-        ];
-        if let (Some(token), SessionTokenMode::Signed) = (token, self.settings.session_token) {
-            params.push((X_AMZ_SECURITY_TOKEN_PARAM, token));
-        }
-        if let Some(set) = region_set {
-            params.push((X_AMZ_REGION_SET_PARAM, set));
-        }
-        push_params(&mut query, &params);
+        // The caller's parameters, minus those the signer owns, canonically
+        // encoded into `scratch`; then the signed-headers list and the
+        // scope as they are.
+        let raw_query = req.uri().query().unwrap_or("");
+        let owned = |name: &str| {
+            PRESIGN_PARAMS.contains(&name)
+                || (region_set.is_some() && name == X_AMZ_REGION_SET_PARAM)
+        };
+        let mut scratch = String::with_capacity(2 * raw_query.len() + 192);
+        let pairs = encode_pairs(&mut scratch, raw_query, |name| !owned(name));
+        let signed_headers = push_range(&mut scratch, |out| headers.write_signed_headers(out));
+        let scope = push_range(&mut scratch, |out| self.write_scope(out, &t));
 
-        let output = self.sign_parts(
-            &credentials,
-            &t,
-            req,
-            &query,
-            &headers,
-            Some(&signed_headers),
-            payload_hash.as_str(),
-        )?;
-        if let (Some(token), SessionTokenMode::AddedAfterSigning) =
-            (token, self.settings.session_token)
-        {
-            push_params(&mut query, &[(X_AMZ_SECURITY_TOKEN_PARAM, token)]);
-        }
-        push_params(&mut query, &[(X_AMZ_SIGNATURE_PARAM, output.signature())]);
+        // The path and query as they will be sent, written once: the
+        // caller's pieces as they were, then the signer's parameters, each
+        // value percent-encoded once (the form the canonical query holds
+        // too, so they are not canonicalized again).
         let path = match req.uri().path() {
             "" => "/",
             path => path,
         };
-        let path_and_query =
-            PathAndQuery::try_from(format!("{path}?{query}")).map_err(|_| Error::InvalidUri)?;
+        let mut target =
+            String::with_capacity(path.len() + raw_query.len() + 2 * scratch.len() + 320);
+        target.push_str(path);
+        target.push('?');
+        for piece in raw_query.split('&') {
+            let name = piece.split_once('=').map_or(piece, |(name, _)| name);
+            if !piece.is_empty() && !owned(name) {
+                target.push_str(piece);
+                target.push('&');
+            }
+        }
+        let mut own = OwnParams::default();
+        own.push(&mut target, X_AMZ_ALGORITHM_PARAM, |out| {
+            push_encoded(out, self.algorithm.name())
+        });
+        own.push(&mut target, X_AMZ_CREDENTIAL_PARAM, |out| {
+            push_encoded(out, credentials.access_key_id());
+            out.push_str("%2F");
+            push_encoded(out, &scratch[scope.clone()]);
+        });
+        own.push(&mut target, X_AMZ_DATE_PARAM, |out| {
+            push_encoded(out, t.amz_date())
+        });
+        own.push(&mut target, X_AMZ_EXPIRES_PARAM, |out| {
+            // Digits only: nothing to encode.
+            push_decimal(out, expires_in.as_secs())
+        });
+        own.push(&mut target, X_AMZ_SIGNED_HEADERS_PARAM, |out| {
+            push_encoded(out, &scratch[signed_headers.clone()])
+        });
+        if let (Some(token), SessionTokenMode::Signed) = (token, self.settings.session_token) {
+            own.push(&mut target, X_AMZ_SECURITY_TOKEN_PARAM, |out| {
+                push_encoded(out, token)
+            });
+        }
+        if let Some(set) = region_set {
+            own.push(&mut target, X_AMZ_REGION_SET_PARAM, |out| {
+                push_encoded(out, set)
+            });
+        }
+
+        let own_pairs = own.sorted(&target);
+        let output = self.sign_parts(
+            &credentials,
+            &t,
+            req,
+            Query::Merged {
+                scratch: &scratch,
+                pairs: &pairs,
+                own: own_pairs.as_slice(),
+            },
+            &headers,
+            Some(&scratch[signed_headers]),
+            payload_hash.as_str(),
+        )?;
+        let mut own = OwnParams::default();
+        if let (Some(token), SessionTokenMode::AddedAfterSigning) =
+            (token, self.settings.session_token)
+        {
+            own.push(&mut target, X_AMZ_SECURITY_TOKEN_PARAM, |out| {
+                push_encoded(out, token)
+            });
+        }
+        own.push(&mut target, X_AMZ_SIGNATURE_PARAM, |out| {
+            out.push_str(output.signature())
+        });
+        let path_and_query = PathAndQuery::try_from(target).map_err(|_| Error::InvalidUri)?;
         let mut parts = req.uri().clone().into_parts();
         parts.path_and_query = Some(path_and_query);
         let uri = Uri::from_parts(parts).map_err(|_| Error::InvalidUri)?;
@@ -218,15 +262,17 @@ impl Signer {
         // Nothing below can fail: the request changes only on success.
         *req.uri_mut() = uri;
         let map = req.headers_mut();
-        map.remove(AUTHORIZATION);
-        map.remove(X_AMZ_DATE);
-        map.remove(X_AMZ_SECURITY_TOKEN);
-        match content_sha256 {
-            Some(hash) => map.insert(X_AMZ_CONTENT_SHA256, hash),
-            None => map.remove(X_AMZ_CONTENT_SHA256),
-        };
-        if region_set.is_some() {
-            map.remove(X_AMZ_REGION_SET);
+        if stale.get() {
+            map.remove(AUTHORIZATION);
+            map.remove(X_AMZ_DATE);
+            map.remove(X_AMZ_SECURITY_TOKEN);
+            map.remove(X_AMZ_CONTENT_SHA256);
+            if region_set.is_some() {
+                map.remove(X_AMZ_REGION_SET);
+            }
+        }
+        if let Some(hash) = content_sha256 {
+            map.insert(X_AMZ_CONTENT_SHA256, hash);
         }
         if let Host::Derived { value, send: true } = host {
             map.insert(HOST, value);
@@ -235,18 +281,111 @@ impl Signer {
     }
 }
 
-/// Appends `name=value` pairs to a query, percent-encoding each value as
-/// it is (a `+` in a session token becomes `%2B`).
-fn push_params(query: &mut String, params: &[(&str, &str)]) {
-    for (name, value) in params {
-        if !query.is_empty() && !query.ends_with('&') {
+/// Appends `n` in decimal.
+fn push_decimal(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = n;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    // ASCII digits.
+    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
+}
+
+/// Appends what `write` writes to `out`; returns where it went.
+fn push_range(out: &mut String, write: impl FnOnce(&mut String)) -> Range<usize> {
+    let start = out.len();
+    write(out);
+    start..out.len()
+}
+
+/// The signer's own query parameters, as ranges of their values in the
+/// query being written, by their place in sorted order.
+#[derive(Default)]
+struct OwnParams {
+    params: [Option<Range<usize>>; SORTED_PARAMS.len()],
+}
+
+/// Every parameter the signer writes, sorted by name (byte order), so that
+/// they need no sorting per URL.
+const SORTED_PARAMS: [&str; 8] = [
+    X_AMZ_ALGORITHM_PARAM,
+    X_AMZ_CREDENTIAL_PARAM,
+    X_AMZ_DATE_PARAM,
+    X_AMZ_EXPIRES_PARAM,
+    X_AMZ_REGION_SET_PARAM,
+    X_AMZ_SECURITY_TOKEN_PARAM,
+    X_AMZ_SIGNATURE_PARAM,
+    X_AMZ_SIGNED_HEADERS_PARAM,
+];
+
+impl OwnParams {
+    /// Appends `&name=` and the value `write` writes (already encoded) to
+    /// `query`, and remembers it; `name` is one of [`SORTED_PARAMS`].
+    fn push(&mut self, query: &mut String, name: &'static str, write: impl FnOnce(&mut String)) {
+        if !query.ends_with(['?', '&']) {
             query.push('&');
         }
         query.push_str(name);
         query.push('=');
-        query.extend(percent_encoding::percent_encode(
-            value.as_bytes(),
-            SIGV4_UNRESERVED,
-        ));
+        let value = push_range(query, write);
+        if let Some(place) = SORTED_PARAMS.iter().position(|known| *known == name) {
+            self.params[place] = Some(value);
+        }
+    }
+
+    /// The parameters as `(name, value)`, sorted by name (names are
+    /// distinct and unreserved, so already canonical).
+    fn sorted<'a>(&self, query: &'a str) -> SortedParams<'a> {
+        let mut out = SortedParams {
+            pairs: [("", ""); SORTED_PARAMS.len()],
+            len: 0,
+        };
+        for (name, value) in SORTED_PARAMS.iter().zip(&self.params) {
+            if let Some(value) = value {
+                out.pairs[out.len] = (name, &query[value.clone()]);
+                out.len += 1;
+            }
+        }
+        out
+    }
+}
+
+struct SortedParams<'a> {
+    pairs: [(&'a str, &'a str); SORTED_PARAMS.len()],
+    len: usize,
+}
+
+impl<'a> SortedParams<'a> {
+    fn as_slice(&self) -> &[(&'a str, &'a str)] {
+        &self.pairs[..self.len]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_params_are_sorted_and_complete() {
+        assert!(SORTED_PARAMS.windows(2).all(|w| w[0] < w[1]));
+        for name in PRESIGN_PARAMS.iter().chain([&X_AMZ_REGION_SET_PARAM]) {
+            assert!(SORTED_PARAMS.contains(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn decimal() {
+        for n in [0, 1, 9, 10, 900, 604_800, u64::MAX] {
+            let mut out = String::new();
+            push_decimal(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
     }
 }

@@ -9,6 +9,8 @@
 //! the region, the region set in a signed `X-Amz-Region-Set` header (or query
 //! parameter), and the hex of a DER-encoded ECDSA signature.
 
+use std::borrow::Cow;
+
 use http::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, DATE};
 
 use crate::canonical::query::decode_component;
@@ -162,7 +164,8 @@ impl Authentication {
             "X-Amz-Signature",
             "X-Amz-Security-Token",
         ];
-        let mut values: [Option<String>; 7] = Default::default();
+        // Borrowed from the query unless a value has escapes to decode.
+        let mut values: [Option<Cow<'_, str>>; 7] = Default::default();
         // SigV4a's, raw; in a SigV4 URL it is an ordinary parameter.
         #[cfg(feature = "sigv4a")]
         let mut region_sets: Vec<&str> = Vec::new();
@@ -174,12 +177,12 @@ impl Authentication {
                 region_sets.push(value);
             }
             if let Some(i) = names.iter().position(|n| *n == name) {
-                let decoded = match String::from_utf8(decode_component(value)) {
+                let decoded = match decode_text(value) {
                     Ok(decoded) => decoded,
                     // No credentials hold such a token: the token check
                     // rejects it (`SessionTokenMismatch`).
-                    Err(e) if names[i] == "X-Amz-Security-Token" => {
-                        String::from_utf8_lossy(e.as_bytes()).into_owned()
+                    Err(bytes) if names[i] == "X-Amz-Security-Token" => {
+                        Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())
                     }
                     Err(_) => return Err(not_utf8(names[i])),
                 };
@@ -197,9 +200,12 @@ impl Authentication {
             }
         }
         let [algorithm, credential, date, expires, signed_headers, signature, token] = values;
-        let required = |value: Option<String>, name: &'static str| {
+        fn required<'q>(
+            value: Option<Cow<'q, str>>,
+            name: &'static str,
+        ) -> Result<Cow<'q, str>, Malformed> {
             value.ok_or(Malformed::MissingComponent { name })
-        };
+        }
         let kind = Kind::from_name(&required(algorithm, "X-Amz-Algorithm")?)?;
         let region_set = match kind {
             Kind::SigV4 => None,
@@ -233,7 +239,7 @@ impl Authentication {
             &signed_headers,
             &signature,
             time,
-            token,
+            token.map(Cow::into_owned),
             region_set,
             Some(Presigned {
                 expires_secs,
@@ -253,8 +259,15 @@ impl Authentication {
         region_set: Option<String>,
         presigned: Option<Presigned>,
     ) -> Result<Self, Malformed> {
-        let parts: Vec<&str> = credential.split('/').collect();
-        let (access_key_id, date, region, service, terminator) = match (kind, &parts[..]) {
+        // At most five parts; a sixth (or more) is left in the last slot
+        // and counts as a sixth.
+        let mut parts = [""; 6];
+        let mut count = 0;
+        for (slot, part) in parts.iter_mut().zip(credential.splitn(6, '/')) {
+            *slot = part;
+            count += 1;
+        }
+        let (access_key_id, date, region, service, terminator) = match (kind, &parts[..count]) {
             (Kind::SigV4, &[akid, date, region, service, terminator]) if !region.is_empty() => {
                 (akid, date, region, service, terminator)
             }
@@ -282,7 +295,9 @@ impl Authentication {
         if kind == Kind::SigV4 {
             check_characters(region, "region", b"")?;
         }
-        let names: Vec<String> = signed_headers.split(';').map(str::to_owned).collect();
+        let separators = signed_headers.bytes().filter(|&b| b == b';').count();
+        let mut names = Vec::with_capacity(separators + 1);
+        names.extend(signed_headers.split(';').map(str::to_owned));
         let well_formed = names.iter().all(|n| {
             !n.is_empty()
                 && n.bytes()
@@ -303,10 +318,8 @@ impl Authentication {
         let scheme = match kind {
             Kind::SigV4 => {
                 let _ = region_set;
-                let mut raw_signature = [0u8; 32];
-                if hex::decode_to_slice(signature, &mut raw_signature).is_err() {
-                    return Err(Malformed::InvalidSignature);
-                }
+                let raw_signature =
+                    decode_lower_hex_32(signature).ok_or(Malformed::InvalidSignature)?;
                 Scheme::Hmac {
                     region: region.to_owned(),
                     signature: raw_signature,
@@ -354,12 +367,55 @@ const MAX_FIELD_LEN: usize = 256;
 /// what injects into the lookup's database query, a log line or a
 /// terminal.
 fn check_characters(value: &str, field: &'static str, extra: &[u8]) -> Result<(), Malformed> {
-    let allowed =
-        |b: u8| (b.is_ascii_graphic() && !b"\"'\\<>;=`".contains(&b)) || extra.contains(&b);
+    let allowed = |b: u8| ALLOWED[usize::from(b)] || extra.contains(&b);
     if value.is_empty() || value.len() > MAX_FIELD_LEN || !value.bytes().all(allowed) {
         return Err(Malformed::ForbiddenCharacter { field });
     }
     Ok(())
+}
+
+/// `ALLOWED[b]`: whether [`check_characters`] lets byte `b` through (before
+/// its `extra`).
+static ALLOWED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_graphic()
+            && !matches!(
+                byte,
+                b'"' | b'\'' | b'\\' | b'<' | b'>' | b';' | b'=' | b'`'
+            );
+        b += 1;
+    }
+    table
+};
+
+/// The 32 bytes written as 64 lowercase hex digits in `hex`, or `None`.
+fn decode_lower_hex_32(hex: &str) -> Option<[u8; 32]> {
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    let bytes: &[u8; 64] = hex.as_bytes().try_into().ok()?;
+    let mut out = [0u8; 32];
+    for (byte, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+        *byte = digit(pair[0])? << 4 | digit(pair[1])?;
+    }
+    Some(out)
+}
+
+/// A presigned parameter's value, percent-decoded (`+` as a space):
+/// borrowed when there is nothing to decode; `Err` with the bytes when
+/// they are not UTF-8.
+fn decode_text(raw: &str) -> Result<Cow<'_, str>, Vec<u8>> {
+    if !raw.contains(['%', '+']) {
+        return Ok(Cow::Borrowed(raw));
+    }
+    String::from_utf8(decode_component(raw))
+        .map(Cow::Owned)
+        .map_err(|e| e.into_bytes())
 }
 
 /// The error for a presigned parameter whose decoded value is not UTF-8.

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 
 use super::head::{HeadState, VerifiedHead};
 use super::payload::{StreamingMarker, VerifiedPayload};
-use super::signature::{constant_time_eq, SignatureCheck};
+use super::signature::{constant_time_eq, Hex64, SignatureCheck};
 use super::verified::{Facts, VerifiedRequest};
 use crate::chunked::{ChunkContext, ChunkedDecoder, ChunkedMode};
 use crate::Error;
@@ -238,8 +238,11 @@ impl BodyChecker {
                 (VerifiedPayload::Sha256, string_to_sign)
             }
             BodyState::SignatureAfterBody { hasher } => {
-                let hash = hex::encode(hasher.finalize());
-                (VerifiedPayload::Sha256, self.signature.check(&hash)?)
+                let hash = Hex64::new(&hasher.finalize().into());
+                (
+                    VerifiedPayload::Sha256,
+                    self.signature.check(hash.as_str())?,
+                )
             }
             BodyState::Unchecked {
                 payload,

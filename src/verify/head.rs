@@ -2,15 +2,17 @@
 //! needs afterwards.
 
 use std::fmt;
+use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
 use http::Request;
 
 use super::authentication::{Authentication, Scheme};
 use super::body::BodyChecker;
+use super::key_cache::KeyCache;
 use super::payload::{Claim, StreamingMarker, UnsignedSource, VerifiedPayload};
 use super::request_checks::check_host;
-use super::signature::{constant_time_eq, Key, SignatureCheck};
+use super::signature::{constant_time_eq, Hex64, Key, SignatureCheck};
 use super::verified::{Facts, VerifiedRequest};
 use super::{CredentialsLookup, Verifier};
 use crate::error::Malformed;
@@ -20,7 +22,7 @@ use crate::signing_key::SigningKey;
 #[cfg(feature = "sigv4a")]
 use crate::sigv4a;
 use crate::string_to_sign::{write_scope, ALGORITHM};
-use crate::Error;
+use crate::{Credentials, Error};
 
 /// `x-amz-decoded-content-length`: the length of an aws-chunked body once
 /// decoded.
@@ -128,7 +130,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         let canonical_prefix = self.canonical_prefix(req, &auth)?;
 
         let Some(credentials) = self.lookup.lookup(&auth.access_key_id) else {
-            spend_like_a_signature_check(&auth, claim, canonical_prefix);
+            spend_like_a_signature_check(&self.keys, &auth, claim, canonical_prefix);
             return Err(Error::UnknownAccessKey {
                 access_key_id: auth.access_key_id,
             });
@@ -153,12 +155,9 @@ impl<L: CredentialsLookup> Verifier<L> {
         let (algorithm, key) = match auth.scheme {
             Scheme::Hmac { region, signature } => {
                 write_scope(&mut scope, &auth.scope_date, &region, &auth.service);
-                let key = SigningKey::derive(
-                    credentials.secret_access_key(),
-                    &auth.scope_date,
-                    &region,
-                    &auth.service,
-                );
+                let key = self
+                    .keys
+                    .get(&credentials, &auth.scope_date, &region, &auth.service);
                 (ALGORITHM, Key::Hmac { key, signature })
             }
             #[cfg(feature = "sigv4a")]
@@ -194,7 +193,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         let unsigned_allowed = self.unsigned_payload.allows(&self.service);
         let state = match claim {
             Some(Claim::Sha256(expected)) => HeadState::Sha256 {
-                string_to_sign: signature.check(&hex::encode(expected))?,
+                string_to_sign: signature.check(Hex64::new(&expected).as_str())?,
                 expected,
             },
             Some(Claim::Unsigned) => {
@@ -223,13 +222,13 @@ impl<L: CredentialsLookup> Verifier<L> {
             // `UNSIGNED-PAYLOAD` (S3's rule) or the body's hash. The marker
             // is under the signature, so accepting it lets no one change
             // what the client signed.
-            None if facts.presigned_until.is_some() => match signature.check(UNSIGNED_PAYLOAD) {
-                Ok(string_to_sign) if unsigned_allowed => HeadState::Complete {
+            None if facts.presigned_until.is_some() => match signature.matching(UNSIGNED_PAYLOAD) {
+                Ok(Some(string_to_sign)) if unsigned_allowed => HeadState::Complete {
                     payload: VerifiedPayload::Unsigned(UnsignedSource::PresignedUrl),
                     string_to_sign,
                 },
-                Ok(_) => return Err(Error::UnsignedPayloadRefused),
-                Err(_) => HeadState::SignatureAfterBody,
+                Ok(Some(_)) => return Err(Error::UnsignedPayloadRefused),
+                Ok(None) | Err(_) => HeadState::SignatureAfterBody,
             },
             None => HeadState::SignatureAfterBody,
         };
@@ -244,9 +243,14 @@ impl<L: CredentialsLookup> Verifier<L> {
 /// Does the work of a SigV4 signature check, with a key derived from a
 /// stand-in secret, so that an unknown access key id is not answered much
 /// faster than a known one with a bad signature (the lookup's own timing
-/// remains). SigV4a's key derivation is cached per access key and not
+/// remains); the stand-in key comes from the key cache, as a known one's. SigV4a's key derivation is cached per access key and not
 /// imitated.
-fn spend_like_a_signature_check(auth: &Authentication, claim: Option<Claim>, prefix: String) {
+fn spend_like_a_signature_check(
+    keys: &KeyCache,
+    auth: &Authentication,
+    claim: Option<Claim>,
+    prefix: String,
+) {
     let (region, signature) = match &auth.scheme {
         Scheme::Hmac { region, signature } => (region, signature),
         #[cfg(feature = "sigv4a")]
@@ -260,8 +264,9 @@ fn spend_like_a_signature_check(auth: &Authentication, claim: Option<Claim>, pre
         scope,
         canonical_prefix: prefix,
         key: Key::Hmac {
-            key: SigningKey::derive(
-                "unknown access key",
+            // From the cache, as a known key's is.
+            key: keys.get(
+                stand_in_credentials(),
                 &auth.scope_date,
                 region,
                 &auth.service,
@@ -270,11 +275,18 @@ fn spend_like_a_signature_check(auth: &Authentication, claim: Option<Claim>, pre
         },
     };
     let hash = match claim {
-        Some(Claim::Sha256(hash)) => hex::encode(hash),
-        _ => UNSIGNED_PAYLOAD.to_owned(),
+        Some(Claim::Sha256(hash)) => Some(Hex64::new(&hash)),
+        _ => None,
     };
     // The outcome is meaningless: only the time spent matters.
-    let _ = check.check(&hash);
+    let _ = check.check(hash.as_ref().map_or(UNSIGNED_PAYLOAD, Hex64::as_str));
+}
+
+/// The credentials an unknown access key id is checked with: one instance,
+/// so that its secret's digest is computed once, as a known key's is.
+fn stand_in_credentials() -> &'static Credentials {
+    static STAND_IN: OnceLock<Credentials> = OnceLock::new();
+    STAND_IN.get_or_init(|| Credentials::new("", "unknown access key", None::<String>))
 }
 
 /// `x-amz-decoded-content-length`, if any.

@@ -64,6 +64,7 @@ use crate::{Credentials, Error};
 mod authentication;
 mod body;
 mod head;
+mod key_cache;
 mod payload;
 mod request_checks;
 mod signature;
@@ -154,6 +155,8 @@ pub struct Verifier<L> {
     session_token: SessionTokenMode,
     unsigned_payload: UnsignedPayloadPolicy,
     unsigned_allowed: Vec<HeaderName>,
+    /// Derived SigV4 signing keys, by secret, date, region and service.
+    keys: key_cache::KeyCache,
     #[cfg(feature = "sigv4a")]
     public_keys: sigv4a::PublicKeyCache,
 }
@@ -182,6 +185,7 @@ impl<L: CredentialsLookup> Verifier<L> {
             session_token: SessionTokenMode::Signed,
             unsigned_payload: UnsignedPayloadPolicy::S3Only,
             unsigned_allowed: Vec::new(),
+            keys: key_cache::KeyCache::default(),
             #[cfg(feature = "sigv4a")]
             public_keys: sigv4a::PublicKeyCache::default(),
         }

@@ -9,7 +9,7 @@ use crate::credentials::redact_session_token;
 use crate::signing_key::SigningKey;
 #[cfg(feature = "sigv4a")]
 use crate::sigv4a;
-use crate::string_to_sign::string_to_sign;
+use crate::string_to_sign::string_to_sign_of_pieces;
 use crate::timestamp::Timestamp;
 use crate::Error;
 
@@ -44,20 +44,9 @@ impl SignatureCheck {
     /// Checks the signature over the canonical request ending in
     /// `payload_hash`; returns the string to sign it covers.
     pub(crate) fn check(&self, payload_hash: &str) -> Result<String, Error> {
-        let mut canonical_request =
-            String::with_capacity(self.canonical_prefix.len() + payload_hash.len());
-        canonical_request.push_str(&self.canonical_prefix);
-        canonical_request.push_str(payload_hash);
-        let string_to_sign =
-            string_to_sign(self.algorithm, &self.time, &self.scope, &canonical_request);
-        let matches = match &self.key {
-            Key::Hmac { key, signature } => key.verify(string_to_sign.as_bytes(), signature),
-            #[cfg(feature = "sigv4a")]
-            Key::Ecdsa { key, signature } => {
-                sigv4a::verify(key, string_to_sign.as_bytes(), signature)?
-            }
-        };
+        let (matches, string_to_sign) = self.compare(payload_hash)?;
         if !matches {
+            let canonical_request = [self.canonical_prefix.as_str(), payload_hash].concat();
             return Err(Error::SignatureMismatch {
                 // The client's token is not echoed into logs.
                 canonical_request: redact_session_token(&canonical_request),
@@ -65,6 +54,34 @@ impl SignatureCheck {
             });
         }
         Ok(string_to_sign)
+    }
+
+    /// [`check`](Self::check) for a guess (was it `UNSIGNED-PAYLOAD`?)
+    /// whose mismatch is not reported, so no error is built for it: the
+    /// string to sign if the signature matches, `None` if not.
+    pub(crate) fn matching(&self, payload_hash: &str) -> Result<Option<String>, Error> {
+        let (matches, string_to_sign) = self.compare(payload_hash)?;
+        Ok(matches.then_some(string_to_sign))
+    }
+
+    /// Whether the signature matches the canonical request ending in
+    /// `payload_hash`, and the string to sign.
+    fn compare(&self, payload_hash: &str) -> Result<(bool, String), Error> {
+        // The canonical request is hashed in two pieces, never joined.
+        let string_to_sign = string_to_sign_of_pieces(
+            self.algorithm,
+            &self.time,
+            &self.scope,
+            &[&self.canonical_prefix, payload_hash],
+        );
+        let matches = match &self.key {
+            Key::Hmac { key, signature } => key.verify(string_to_sign.as_bytes(), signature),
+            #[cfg(feature = "sigv4a")]
+            Key::Ecdsa { key, signature } => {
+                sigv4a::verify(key, string_to_sign.as_bytes(), signature)?
+            }
+        };
+        Ok((matches, string_to_sign))
     }
 }
 
@@ -78,6 +95,23 @@ pub(crate) fn replay_key(access_key_id: &str, string_to_sign: &str) -> [u8; 32] 
     hash.update(b"\n");
     hash.update(string_to_sign.as_bytes());
     hash.finalize().into()
+}
+
+/// A SHA-256 digest in lowercase hex, on the stack.
+pub(crate) struct Hex64([u8; 64]);
+
+impl Hex64 {
+    pub(crate) fn new(digest: &[u8; 32]) -> Self {
+        let mut hex = [0u8; 64];
+        // 32 bytes always fit 64 hex digits.
+        let _ = hex::encode_to_slice(digest, &mut hex);
+        Hex64(hex)
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        // Hex digits are ASCII.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
 }
 
 /// Whether `a` and `b` are equal, in time that depends on their length

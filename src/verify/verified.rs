@@ -45,17 +45,17 @@ pub(crate) struct Facts {
 pub struct VerifiedRequest {
     facts: Facts,
     payload: VerifiedPayload,
-    replay_key: [u8; 32],
+    /// Kept for [`replay_key`](Self::replay_key), hashed only when asked.
+    string_to_sign: String,
     chunked: Option<ChunkedSummary>,
 }
 
 impl VerifiedRequest {
     pub(crate) fn new(facts: Facts, payload: VerifiedPayload, string_to_sign: &str) -> Self {
-        let replay_key = replay_key(&facts.access_key_id, string_to_sign);
         VerifiedRequest {
             facts,
             payload,
-            replay_key,
+            string_to_sign: string_to_sign.to_owned(),
             chunked: None,
         }
     }
@@ -344,6 +344,6 @@ impl VerifiedRequest {
     /// # Ok::<(), http_sigv4::Error>(())
     /// ```
     pub fn replay_key(&self) -> [u8; 32] {
-        self.replay_key
+        replay_key(&self.facts.access_key_id, &self.string_to_sign)
     }
 }
