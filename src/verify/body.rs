@@ -9,6 +9,7 @@ use super::payload::{StreamingMarker, VerifiedPayload};
 use super::signature::{constant_time_eq, Hex64, SignatureCheck};
 use super::verified::{Facts, VerifiedRequest};
 use crate::chunked::{ChunkContext, ChunkedDecoder, ChunkedMode};
+use crate::payload::UNSIGNED_PAYLOAD;
 use crate::Error;
 
 /// Checks a request's body as it arrives, after its head
@@ -48,13 +49,17 @@ pub struct BodyChecker {
 enum BodyState {
     /// The body must hash to `expected`, the signed claim.
     Sha256 {
-        hasher: Sha256,
+        hasher: BodyHasher,
         expected: [u8; 32],
         string_to_sign: String,
     },
     /// The body's hash completes the canonical request; the signature is
-    /// checked at the end.
-    SignatureAfterBody { hasher: Sha256 },
+    /// checked at the end (and, for a presigned URL where the marker is
+    /// refused, against `UNSIGNED-PAYLOAD` if that fails).
+    SignatureAfterBody {
+        hasher: BodyHasher,
+        unsigned_refused: bool,
+    },
     /// Unsigned payload: bytes pass through unchecked.
     Unchecked {
         payload: VerifiedPayload,
@@ -96,12 +101,13 @@ impl BodyChecker {
                 expected,
                 string_to_sign,
             } => BodyState::Sha256 {
-                hasher: Sha256::new(),
+                hasher: BodyHasher::default(),
                 expected,
                 string_to_sign,
             },
-            HeadState::SignatureAfterBody => BodyState::SignatureAfterBody {
-                hasher: Sha256::new(),
+            HeadState::SignatureAfterBody { unsigned_refused } => BodyState::SignatureAfterBody {
+                hasher: BodyHasher::default(),
+                unsigned_refused,
             },
             HeadState::Streaming {
                 marker,
@@ -169,7 +175,7 @@ impl BodyChecker {
     /// aws-chunked data, decoded a piece at a time.
     pub(crate) fn update(&mut self, input: &[u8]) -> Result<(), Error> {
         match &mut self.state {
-            BodyState::Sha256 { hasher, .. } | BodyState::SignatureAfterBody { hasher } => {
+            BodyState::Sha256 { hasher, .. } | BodyState::SignatureAfterBody { hasher, .. } => {
                 hasher.update(input);
             }
             BodyState::Unchecked { .. } => {}
@@ -231,18 +237,27 @@ impl BodyChecker {
                 expected,
                 string_to_sign,
             } => {
-                let actual: [u8; 32] = hasher.finalize().into();
-                if !constant_time_eq(&actual, &expected) {
+                if !constant_time_eq(&hasher.digest(), &expected) {
                     return Err(Error::PayloadMismatch);
                 }
                 (VerifiedPayload::Sha256, string_to_sign)
             }
-            BodyState::SignatureAfterBody { hasher } => {
-                let hash = Hex64::new(&hasher.finalize().into());
-                (
-                    VerifiedPayload::Sha256,
-                    self.signature.check(hash.as_str())?,
-                )
+            BodyState::SignatureAfterBody {
+                hasher,
+                unsigned_refused,
+            } => {
+                let hash = Hex64::new(&hasher.digest());
+                match self.signature.check(hash.as_str()) {
+                    Ok(string_to_sign) => (VerifiedPayload::Sha256, string_to_sign),
+                    // Signed `UNSIGNED-PAYLOAD`, where that is refused?
+                    Err(mismatch) if unsigned_refused => {
+                        return Err(match self.signature.matching(UNSIGNED_PAYLOAD) {
+                            Ok(Some(_)) => Error::UnsignedPayloadRefused,
+                            Ok(None) | Err(_) => mismatch,
+                        });
+                    }
+                    Err(mismatch) => return Err(mismatch),
+                }
             }
             BodyState::Unchecked {
                 payload,
@@ -263,6 +278,43 @@ impl BodyChecker {
             }
         };
         Ok(VerifiedRequest::new(self.facts, payload, &string_to_sign))
+    }
+}
+
+/// SHA-256 of a body fed in pieces; an empty body's digest is a constant,
+/// not computed.
+struct BodyHasher {
+    hasher: Sha256,
+    empty: bool,
+}
+
+impl Default for BodyHasher {
+    fn default() -> Self {
+        BodyHasher {
+            hasher: Sha256::new(),
+            empty: true,
+        }
+    }
+}
+
+/// SHA-256 of no bytes.
+const EMPTY_SHA256: [u8; 32] = [
+    0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24,
+    0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
+];
+
+impl BodyHasher {
+    fn update(&mut self, input: &[u8]) {
+        self.hasher.update(input);
+        self.empty &= input.is_empty();
+    }
+
+    fn digest(self) -> [u8; 32] {
+        if self.empty {
+            EMPTY_SHA256
+        } else {
+            self.hasher.finalize().into()
+        }
     }
 }
 
@@ -295,5 +347,32 @@ impl fmt::Debug for BodyChecker {
         f.debug_struct("BodyChecker")
             .field("access_key_id", &self.facts.access_key_id)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_empty_body_constant_is_sha256_of_no_bytes() {
+        // The hex form is the one AWS documents for an empty payload.
+        assert_eq!(hex::encode(EMPTY_SHA256), crate::payload::EMPTY_SHA256);
+        let computed: [u8; 32] = Sha256::digest(b"").into();
+        assert_eq!(EMPTY_SHA256, computed);
+        assert_eq!(BodyHasher::default().digest(), computed);
+    }
+
+    #[test]
+    fn a_fed_body_is_hashed_and_empty_pieces_keep_it_empty() {
+        let mut hasher = BodyHasher::default();
+        hasher.update(b"");
+        assert_eq!(hasher.digest(), EMPTY_SHA256);
+        let mut hasher = BodyHasher::default();
+        hasher.update(b"ab");
+        hasher.update(b"");
+        hasher.update(b"c");
+        let expected: [u8; 32] = Sha256::digest(b"abc").into();
+        assert_eq!(hasher.digest(), expected);
     }
 }

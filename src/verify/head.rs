@@ -74,7 +74,12 @@ pub(super) enum HeadState {
     },
     /// No `x-amz-content-sha256`: the signature covers the body's hash, so
     /// it is checked at the end of the body.
-    SignatureAfterBody,
+    SignatureAfterBody {
+        /// A presigned URL where `UNSIGNED-PAYLOAD` is refused: if the
+        /// body's hash does not match, a signature over the marker is
+        /// answered with [`Error::UnsignedPayloadRefused`].
+        unsigned_refused: bool,
+    },
     /// aws-chunked: seed signature checked; the chunks are next.
     Streaming {
         marker: StreamingMarker,
@@ -222,15 +227,24 @@ impl<L: CredentialsLookup> Verifier<L> {
             // `UNSIGNED-PAYLOAD` (S3's rule) or the body's hash. The marker
             // is under the signature, so accepting it lets no one change
             // what the client signed.
-            None if facts.presigned_until.is_some() => match signature.matching(UNSIGNED_PAYLOAD) {
-                Ok(Some(string_to_sign)) if unsigned_allowed => HeadState::Complete {
-                    payload: VerifiedPayload::Unsigned(UnsignedSource::PresignedUrl),
-                    string_to_sign,
-                },
-                Ok(Some(_)) => return Err(Error::UnsignedPayloadRefused),
-                Ok(None) | Err(_) => HeadState::SignatureAfterBody,
+            // Where the marker is allowed (S3, whose presigned URLs all
+            // sign it) it is tried here; elsewhere the body's hash is the
+            // common case, and the marker is tried only if that fails, to
+            // answer `UnsignedPayloadRefused` rather than a mismatch.
+            None if facts.presigned_until.is_some() && unsigned_allowed => {
+                match signature.matching(UNSIGNED_PAYLOAD) {
+                    Ok(Some(string_to_sign)) => HeadState::Complete {
+                        payload: VerifiedPayload::Unsigned(UnsignedSource::PresignedUrl),
+                        string_to_sign,
+                    },
+                    Ok(None) | Err(_) => HeadState::SignatureAfterBody {
+                        unsigned_refused: false,
+                    },
+                }
+            }
+            None => HeadState::SignatureAfterBody {
+                unsigned_refused: facts.presigned_until.is_some(),
             },
-            None => HeadState::SignatureAfterBody,
         };
         Ok(VerifiedHead {
             facts,

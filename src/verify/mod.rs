@@ -389,7 +389,11 @@ impl<L: CredentialsLookup> Verifier<L> {
     /// which only the body can tell: its signature is checked by the body
     /// checker, at the end of the body (after the key, scope and time
     /// checks here). Requests with the header (all S3 clients send it) get
-    /// their signature checked here, before any body byte is read.
+    /// their signature checked here, before any body byte is read. So does
+    /// a presigned URL that signed `UNSIGNED-PAYLOAD` where that is allowed;
+    /// where it is refused, the body checker answers
+    /// [`Error::UnsignedPayloadRefused`] if the body's hash does not match
+    /// and the marker does.
     ///
     /// ```
     /// use std::time::{Duration, UNIX_EPOCH};
