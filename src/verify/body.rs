@@ -271,13 +271,19 @@ impl BodyChecker {
                 let summary = decoder.finish()?;
                 let verified = VerifiedRequest::new(
                     self.facts,
+                    self.signature.scope,
                     VerifiedPayload::AwsChunked(marker),
-                    &string_to_sign,
+                    string_to_sign,
                 );
                 return Ok(verified.with_chunked(summary));
             }
         };
-        Ok(VerifiedRequest::new(self.facts, payload, &string_to_sign))
+        Ok(VerifiedRequest::new(
+            self.facts,
+            self.signature.scope,
+            payload,
+            string_to_sign,
+        ))
     }
 }
 

@@ -157,19 +157,22 @@ impl<L: CredentialsLookup> Verifier<L> {
         }
 
         let mut scope = String::with_capacity(64);
-        let (algorithm, key) = match auth.scheme {
+        // `region` is the verifier's: SigV4's scope names it (checked
+        // above), so the parsed copy is moved rather than cloned.
+        let (algorithm, key, region) = match auth.scheme {
             Scheme::Hmac { region, signature } => {
                 write_scope(&mut scope, &auth.scope_date, &region, &auth.service);
                 let key = self
                     .keys
                     .get(&credentials, &auth.scope_date, &region, &auth.service);
-                (ALGORITHM, Key::Hmac { key, signature })
+                (ALGORITHM, Key::Hmac { key, signature }, region)
             }
             #[cfg(feature = "sigv4a")]
             Scheme::Ecdsa { signature, .. } => {
                 sigv4a::write_scope(&mut scope, &auth.scope_date, &auth.service);
                 let key = self.public_keys.get(&credentials)?;
-                (sigv4a::ALGORITHM, Key::Ecdsa { key, signature })
+                let region = self.region.clone();
+                (sigv4a::ALGORITHM, Key::Ecdsa { key, signature }, region)
             }
         };
         let signed_at = auth.time.system_time();
@@ -182,8 +185,7 @@ impl<L: CredentialsLookup> Verifier<L> {
             signed_headers: auth.signed_headers,
             signed_at,
             presigned_until,
-            credential_scope: scope.clone(),
-            region: self.region.clone(),
+            region,
             service: auth.service,
             session_token: auth.session_token.is_some(),
         };
@@ -403,7 +405,12 @@ impl VerifiedHead {
             HeadState::Complete {
                 payload,
                 string_to_sign,
-            } => Ok(VerifiedRequest::new(self.facts, payload, &string_to_sign)),
+            } => Ok(VerifiedRequest::new(
+                self.facts,
+                self.signature.scope,
+                payload,
+                string_to_sign,
+            )),
             _ => Err(Error::BodyUnchecked),
         }
     }
@@ -496,7 +503,7 @@ impl fmt::Debug for VerifiedHead {
         // The signing key is never shown.
         f.debug_struct("VerifiedHead")
             .field("access_key_id", &self.facts.access_key_id)
-            .field("credential_scope", &self.facts.credential_scope)
+            .field("credential_scope", &self.signature.scope)
             .field("needs_body", &self.needs_body())
             .finish_non_exhaustive()
     }

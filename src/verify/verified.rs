@@ -15,7 +15,6 @@ pub(crate) struct Facts {
     /// `Some` for presigned URLs: when the URL (or, if sooner, the
     /// credentials) expire.
     pub(crate) presigned_until: Option<SystemTime>,
-    pub(crate) credential_scope: String,
     pub(crate) region: String,
     pub(crate) service: String,
     pub(crate) session_token: bool,
@@ -44,6 +43,7 @@ pub(crate) struct Facts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedRequest {
     facts: Facts,
+    credential_scope: String,
     payload: VerifiedPayload,
     /// Kept for [`replay_key`](Self::replay_key), hashed only when asked.
     string_to_sign: String,
@@ -51,11 +51,19 @@ pub struct VerifiedRequest {
 }
 
 impl VerifiedRequest {
-    pub(crate) fn new(facts: Facts, payload: VerifiedPayload, string_to_sign: &str) -> Self {
+    /// The request `facts` describe, signed for `credential_scope` over
+    /// `string_to_sign` (both moved in, not copied).
+    pub(crate) fn new(
+        facts: Facts,
+        credential_scope: String,
+        payload: VerifiedPayload,
+        string_to_sign: String,
+    ) -> Self {
         VerifiedRequest {
             facts,
+            credential_scope,
             payload,
-            string_to_sign: string_to_sign.to_owned(),
+            string_to_sign,
             chunked: None,
         }
     }
@@ -262,7 +270,7 @@ impl VerifiedRequest {
     /// # Ok::<(), http_sigv4::Error>(())
     /// ```
     pub fn credential_scope(&self) -> &str {
-        &self.facts.credential_scope
+        &self.credential_scope
     }
 
     /// The region the request was verified for (the verifier's, which the
