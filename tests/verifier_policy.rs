@@ -124,6 +124,46 @@ fn f3_unsigned_payload_is_accepted_for_s3_only_unless_the_policy_says_otherwise(
     );
 }
 
+/// Where `UNSIGNED-PAYLOAD` is refused, a presigned URL is checked against
+/// its body's hash first (the common case, one signature check); the
+/// marker is tried only when that fails, so the refusal comes from the
+/// body checker, and a URL signed over neither is a plain mismatch.
+#[test]
+fn f3_a_refused_unsigned_presigned_url_is_refused_by_the_body_checker() {
+    let mut url = Request::get("https://h.example/k").body(()).unwrap();
+    Signer::new(creds(), REGION, "execute-api")
+        .payload(Payload::Unsigned)
+        .presign_at(&mut url, Duration::from_secs(300), suite_time())
+        .unwrap();
+    let head = verifier("execute-api")
+        .verify_head_at(&url, suite_time())
+        .unwrap();
+    assert!(head.needs_body());
+    let checker = head.into_body_checker().unwrap();
+    assert_eq!(checker.finish().unwrap_err(), Error::UnsignedPayloadRefused);
+
+    // Signed over the empty body's hash: accepted, checked once.
+    let mut url = Request::get("https://h.example/k").body(()).unwrap();
+    Signer::new(creds(), REGION, "execute-api")
+        .presign_at(&mut url, Duration::from_secs(300), suite_time())
+        .unwrap();
+    let verified = verifier("execute-api")
+        .verify_at(&url, suite_time())
+        .unwrap();
+    assert_eq!(verified.payload(), VerifiedPayload::Sha256);
+
+    // The same URL with a body it did not sign: a mismatch, not a refusal.
+    let head = verifier("execute-api")
+        .verify_head_at(&url, suite_time())
+        .unwrap();
+    let mut checker = head.into_body_checker().unwrap();
+    checker.feed(b"not signed", &mut Vec::new()).unwrap();
+    assert!(matches!(
+        checker.finish().unwrap_err(),
+        Error::SignatureMismatch { .. }
+    ));
+}
+
 #[test]
 fn f3_presigned_unsigned_payload_urls_follow_the_same_policy() {
     let presign = |service: &str| {
