@@ -72,15 +72,16 @@
 //!
 //! ```text
 //! DefaultChain ──► EnvProvider      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN
+//!              ├─► ProfileProvider  AWS_PROFILE (or `default`) in ~/.aws/credentials, ~/.aws/config
+//!              │     ├─► ProcessProvider   the profile's credential_process (JSON on stdout)
+//!              │     └─► role_arn (source_profile, credential_source), web_identity_token_file,
+//!              │         sso_session / sso_start_url: STS and IAM Identity Center (*)
+//!              │   when there is no profile:
 //!              ├─► WebIdentityProvider  AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN (*)
-//!              └─► ProfileProvider  AWS_PROFILE (or `default`) in ~/.aws/credentials, ~/.aws/config
-//!                    ├─► ProcessProvider   the profile's credential_process (JSON on stdout)
-//!                    └─► role_arn (source_profile, credential_source), web_identity_token_file,
-//!                        sso_session / sso_start_url: STS and IAM Identity Center (*)
-//!              ├─► ContainerProvider  ECS / EKS Pod Identity endpoint (*)
-//!              └─► ImdsProvider       EC2 instance metadata, IMDSv2 (*)
+//!              ├─► ContainerProvider    ECS / EKS Pod Identity endpoint (*)
+//!              └─► ImdsProvider         EC2 instance metadata, IMDSv2 (*)
 //! (*) feature `network-credentials`: requests go through an `HttpClient`
-//! CachingProvider ─ keeps them until a margin before they expire; one refresh at a time
+//! CachingProvider ─ keeps them; from a margin before expiry one background refresh, signers never wait
 //! ```
 //!
 //! Every source reads an [`Env`]: the process's environment, or fixed

@@ -3,11 +3,14 @@
 //!
 //! ```text
 //! DefaultChain ──► EnvProvider      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN
-//!              └─► ProfileProvider  ~/.aws/credentials, then ~/.aws/config (AWS_PROFILE or `default`)
-//!                    └─► ProcessProvider   the profile's `credential_process`
-//!              └─► ContainerProvider  the ECS / EKS Pod Identity endpoint  (network-credentials)
-//!              └─► ImdsProvider       EC2 instance metadata (IMDSv2)       (network-credentials)
-//! CachingProvider: keeps what a provider returned until shortly before it expires
+//!              ├─► ProfileProvider  ~/.aws/credentials, then ~/.aws/config (AWS_PROFILE or `default`)
+//!              │     └─► ProcessProvider, or roles, web identity, SSO (network-credentials)
+//!              │   when there is no profile (network-credentials):
+//!              ├─► WebIdentityProvider  AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN
+//!              ├─► ContainerProvider    the ECS / EKS Pod Identity endpoint
+//!              └─► ImdsProvider         EC2 instance metadata (IMDSv2)
+//! CachingProvider: keeps what a provider returned; from a margin before it
+//!                  expires, one background refresh while signers keep using it
 //! ```
 //!
 //! Each source reads its variables from an [`Env`], the process's
