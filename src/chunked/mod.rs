@@ -72,6 +72,21 @@ impl ChunkSigner {
 
     /// Wraps `body` in an `http_body::Body` that yields the framed, signed
     /// body; see [`ChunkedBody`].
+    ///
+    /// ```
+    /// # use std::time::SystemTime;
+    /// # use bytes::Bytes;
+    /// # use http_body_util::{BodyExt, Full};
+    /// # use http_sigv4::{ChunkedUpload, Credentials, Signer};
+    /// # let signer = Signer::s3(Credentials::new("AKID", "SECRET", None), "us-east-1");
+    /// let mut req = http::Request::put("https://b.s3.amazonaws.com/k").body(()).unwrap();
+    /// let chunks = signer.sign_chunked_at(&mut req, &ChunkedUpload::new(Some(3)), SystemTime::now())?;
+    /// let req = req.map(|()| chunks.into_body(Full::new(Bytes::from_static(b"abc"))));
+    /// let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// let framed = runtime.block_on(req.into_body().collect()).unwrap().to_bytes();
+    /// assert!(framed.starts_with(b"3;chunk-signature="));
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
     #[cfg(feature = "tower")]
     #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
     pub fn into_body<B>(self, body: B) -> ChunkedBody<B> {

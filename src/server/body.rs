@@ -31,7 +31,8 @@ use crate::{BodyChecker, Error};
 /// verified in full before the inner service is called.
 ///
 /// Errors are boxed `http_sigv4::Error`s for a verification failure, and
-/// the underlying body's own errors otherwise.
+/// the underlying body's own errors otherwise. The example on
+/// [`Verify`](crate::Verify) reads one.
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub struct VerifiedBody<B>(State<B>);
 
@@ -207,6 +208,7 @@ where
 
 /// The response body of [`Verify`](crate::Verify): the inner service's,
 /// or AWS's error document for a request refused before reaching it.
+/// The example on [`Verify`](crate::Verify) reads both kinds.
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub struct VerifyResponseBody<B>(ResponseKind<B>);
 

@@ -78,18 +78,112 @@ impl Verification {
 
     /// The access key id that signed the request, once its head is
     /// verified (`None` if the head failed).
+    ///
+    /// ```
+    /// # use std::collections::HashMap;
+    /// # use std::convert::Infallible;
+    /// # use bytes::Bytes;
+    /// # use http_body_util::{BodyExt, Full};
+    /// # use http_sigv4::{Credentials, Signer, Verification, VerifiedBody, Verifier, Verify};
+    /// # use tower::ServiceExt;
+    /// # let creds = Credentials::new("AKIDEXAMPLE", "SECRET", None);
+    /// # let keys = HashMap::from([("AKIDEXAMPLE".to_owned(), creds.clone())]);
+    /// # let (seen, slot) = std::sync::mpsc::channel::<Verification>();
+    /// # let app = tower::service_fn(move |req: http::Request<VerifiedBody<Full<Bytes>>>| {
+    /// #     let seen = seen.clone();
+    /// #     async move {
+    /// #         let verification = req.extensions().get::<Verification>().cloned().unwrap();
+    /// #         req.into_body().collect().await.unwrap(); // the body, read to its end
+    /// #         seen.send(verification).unwrap();
+    /// #         Ok::<_, Infallible>(http::Response::new(String::new()))
+    /// #     }
+    /// # });
+    /// # let service = Verify::new(app, Verifier::s3(keys, "us-east-1"));
+    /// # let mut req = http::Request::get("https://bucket.s3.us-east-1.amazonaws.com/key")
+    /// #     .body(Bytes::new()).unwrap();
+    /// # Signer::s3(creds, "us-east-1").sign(&mut req)?;
+    /// # let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// # runtime.block_on(service.oneshot(req.map(Full::new))).unwrap();
+    /// // In the inner service: `req.extensions().get::<Verification>()`.
+    /// let verification: Verification = slot.recv().unwrap();
+    /// assert_eq!(verification.access_key_id(), Some("AKIDEXAMPLE"));
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
     pub fn access_key_id(&self) -> Option<&str> {
         self.access_key_id.as_deref()
     }
 
     /// The outcome: `None` while a streamed body has not been read to its
     /// end, then the [`VerifiedRequest`] or the failure.
+    ///
+    /// ```
+    /// # use std::collections::HashMap;
+    /// # use std::convert::Infallible;
+    /// # use bytes::Bytes;
+    /// # use http_body_util::{BodyExt, Full};
+    /// # use http_sigv4::{Credentials, Signer, Verification, VerifiedBody, Verifier, Verify};
+    /// # use tower::ServiceExt;
+    /// # let creds = Credentials::new("AKIDEXAMPLE", "SECRET", None);
+    /// # let keys = HashMap::from([("AKIDEXAMPLE".to_owned(), creds.clone())]);
+    /// # let (seen, slot) = std::sync::mpsc::channel::<Verification>();
+    /// # let app = tower::service_fn(move |req: http::Request<VerifiedBody<Full<Bytes>>>| {
+    /// #     let seen = seen.clone();
+    /// #     async move {
+    /// #         let verification = req.extensions().get::<Verification>().cloned().unwrap();
+    /// #         req.into_body().collect().await.unwrap(); // the body, read to its end
+    /// #         seen.send(verification).unwrap();
+    /// #         Ok::<_, Infallible>(http::Response::new(String::new()))
+    /// #     }
+    /// # });
+    /// # let service = Verify::new(app, Verifier::s3(keys, "us-east-1"));
+    /// # let mut req = http::Request::get("https://bucket.s3.us-east-1.amazonaws.com/key")
+    /// #     .body(Bytes::new()).unwrap();
+    /// # Signer::s3(creds, "us-east-1").sign(&mut req)?;
+    /// # let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// # runtime.block_on(service.oneshot(req.map(Full::new))).unwrap();
+    /// // In the inner service: `req.extensions().get::<Verification>()`.
+    /// let verification: Verification = slot.recv().unwrap();
+    /// // Once the inner service has read the body to its end:
+    /// assert_eq!(verification.result().unwrap()?.access_key_id(), "AKIDEXAMPLE");
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
     pub fn result(&self) -> Option<Result<VerifiedRequest, Error>> {
         let slot = self.result.lock().unwrap_or_else(|e| e.into_inner());
         slot.clone()
     }
 
     /// Whether the request, body included, is verified.
+    ///
+    /// ```
+    /// # use std::collections::HashMap;
+    /// # use std::convert::Infallible;
+    /// # use bytes::Bytes;
+    /// # use http_body_util::{BodyExt, Full};
+    /// # use http_sigv4::{Credentials, Signer, Verification, VerifiedBody, Verifier, Verify};
+    /// # use tower::ServiceExt;
+    /// # let creds = Credentials::new("AKIDEXAMPLE", "SECRET", None);
+    /// # let keys = HashMap::from([("AKIDEXAMPLE".to_owned(), creds.clone())]);
+    /// # let (seen, slot) = std::sync::mpsc::channel::<Verification>();
+    /// # let app = tower::service_fn(move |req: http::Request<VerifiedBody<Full<Bytes>>>| {
+    /// #     let seen = seen.clone();
+    /// #     async move {
+    /// #         let verification = req.extensions().get::<Verification>().cloned().unwrap();
+    /// #         req.into_body().collect().await.unwrap(); // the body, read to its end
+    /// #         seen.send(verification).unwrap();
+    /// #         Ok::<_, Infallible>(http::Response::new(String::new()))
+    /// #     }
+    /// # });
+    /// # let service = Verify::new(app, Verifier::s3(keys, "us-east-1"));
+    /// # let mut req = http::Request::get("https://bucket.s3.us-east-1.amazonaws.com/key")
+    /// #     .body(Bytes::new()).unwrap();
+    /// # Signer::s3(creds, "us-east-1").sign(&mut req)?;
+    /// # let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// # runtime.block_on(service.oneshot(req.map(Full::new))).unwrap();
+    /// // In the inner service: `req.extensions().get::<Verification>()`.
+    /// let verification: Verification = slot.recv().unwrap();
+    /// assert!(verification.is_verified());
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
     pub fn is_verified(&self) -> bool {
         matches!(self.result(), Some(Ok(_)))
     }
@@ -241,6 +335,49 @@ impl<S, L> Layer<S> for VerifyLayer<L> {
 
 /// The service of [`VerifyLayer`]: verifies each request, then calls the
 /// inner service with a [`VerifiedBody`], or answers the failure.
+///
+/// A signed PUT reaches the inner service, which reads the verified body
+/// and finds the [`Verification`]; an unsigned one is answered in S3's XML
+/// without reaching it:
+///
+/// ```
+/// use std::collections::HashMap;
+/// use std::convert::Infallible;
+/// use bytes::Bytes;
+/// use http_body_util::{BodyExt, Full};
+/// use http_sigv4::{Credentials, Signer, Verification, VerifiedBody, Verifier, Verify};
+/// use tower::ServiceExt;
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "SECRET", None);
+/// let keys = HashMap::from([("AKIDEXAMPLE".to_owned(), creds.clone())]);
+/// let app = tower::service_fn(|req: http::Request<VerifiedBody<Full<Bytes>>>| async move {
+///     let verification = req.extensions().get::<Verification>().cloned();
+///     let body = req.into_body().collect().await.expect("verified").to_bytes();
+///     assert!(verification.is_some_and(|v| v.is_verified()));
+///     Ok::<_, Infallible>(http::Response::new(Full::new(body)))
+/// });
+/// let service = Verify::new(app, Verifier::s3(keys, "us-east-1"));
+///
+/// let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+/// let mut put = http::Request::put("https://bucket.s3.us-east-1.amazonaws.com/key")
+///     .body(Bytes::from_static(b"hello"))
+///     .unwrap();
+/// Signer::s3(creds, "us-east-1").sign(&mut put)?;
+/// let put = put.map(Full::new);
+/// let answer = runtime.block_on(service.clone().oneshot(put)).unwrap();
+/// assert_eq!(answer.status(), 200);
+/// let echoed = runtime.block_on(answer.into_body().collect()).unwrap().to_bytes();
+/// assert_eq!(echoed, "hello");
+///
+/// let unsigned = http::Request::put("https://bucket.s3.us-east-1.amazonaws.com/key")
+///     .body(Full::new(Bytes::from_static(b"hello")))
+///     .unwrap();
+/// let answer = runtime.block_on(service.oneshot(unsigned)).unwrap();
+/// assert_eq!(answer.status(), 403);
+/// let xml = runtime.block_on(answer.into_body().collect()).unwrap().to_bytes();
+/// assert!(String::from_utf8_lossy(&xml).contains("<Code>"));
+/// # Ok::<(), http_sigv4::Error>(())
+/// ```
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub struct Verify<S, L> {
     inner: S,
@@ -267,22 +404,57 @@ impl<S: fmt::Debug, L> fmt::Debug for Verify<S, L> {
 }
 
 impl<S, L> Verify<S, L> {
-    /// Wraps `inner`; see [`VerifyLayer::new`].
+    /// Wraps `inner`; see [`VerifyLayer::new`], and the example on
+    /// [`Verify`].
+    ///
+    /// ```
+    /// # use std::collections::HashMap;
+    /// # use http_sigv4::{Credentials, Verifier, Verify};
+    /// # let verifier = Verifier::s3(HashMap::<String, Credentials>::new(), "us-east-1");
+    /// let service = Verify::new(tower::service_fn(|_: http::Request<http_sigv4::VerifiedBody<String>>| async {
+    ///     Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
+    /// }), verifier);
+    /// # let _ = service;
+    /// ```
     pub fn new(inner: S, verifier: Verifier<L>) -> Self {
         VerifyLayer::new(verifier).layer(inner)
     }
 
     /// The inner service.
+    ///
+    /// ```
+    /// # use std::collections::HashMap;
+    /// # use http_sigv4::{Credentials, Verifier, Verify};
+    /// # let verifier = Verifier::s3(HashMap::<String, Credentials>::new(), "us-east-1");
+    /// let service = Verify::new(7, verifier);
+    /// assert_eq!(*service.get_ref(), 7);
+    /// ```
     pub fn get_ref(&self) -> &S {
         &self.inner
     }
 
     /// The inner service, mutably.
+    ///
+    /// ```
+    /// # use std::collections::HashMap;
+    /// # use http_sigv4::{Credentials, Verifier, Verify};
+    /// # let verifier = Verifier::s3(HashMap::<String, Credentials>::new(), "us-east-1");
+    /// let mut service = Verify::new(7, verifier);
+    /// *service.get_mut() += 1;
+    /// assert_eq!(*service.get_ref(), 8);
+    /// ```
     pub fn get_mut(&mut self) -> &mut S {
         &mut self.inner
     }
 
     /// The inner service, unwrapped.
+    ///
+    /// ```
+    /// # use std::collections::HashMap;
+    /// # use http_sigv4::{Credentials, Verifier, Verify};
+    /// # let verifier = Verifier::s3(HashMap::<String, Credentials>::new(), "us-east-1");
+    /// assert_eq!(Verify::new(7, verifier).into_inner(), 7);
+    /// ```
     pub fn into_inner(self) -> S {
         self.inner
     }
