@@ -174,10 +174,9 @@ impl DefaultChain {
                 .shared_client(self.client.clone())
                 .provide_credentials();
         }
-        let client = || -> Arc<dyn HttpClient> { self.client.0.clone() };
         let container = ContainerProvider::new()
             .env(self.env.clone())
-            .shared_client(client())
+            .shared_client(self.client.clone())
             .provide_credentials();
         match container {
             Err(Error::ContainerCredentials(EndpointProblem::NotConfigured)) => {}
@@ -186,7 +185,7 @@ impl DefaultChain {
         let imds = self.imds.get_or_init(|| {
             let imds = ImdsProvider::new()
                 .env(self.env.clone())
-                .shared_client(client());
+                .shared_client(self.client.clone());
             match &self.clock {
                 Some(clock) => {
                     let clock = clock.clone();

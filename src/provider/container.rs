@@ -12,13 +12,13 @@ use std::fmt;
 use std::fs;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use zeroize::Zeroizing;
 
 use super::endpoint::{parse_credentials, send_with_retry};
-use super::{DefaultHttpClient, Env, HttpClient, ProvideCredentials};
+use super::transport::SharedHttpClient;
+use super::{Env, HttpClient, ProvideCredentials};
 use crate::{Credentials, EndpointProblem, Error};
 
 const RELATIVE_URI: &str = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
@@ -80,13 +80,13 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
 #[derive(Clone)]
 pub struct ContainerProvider {
     env: Env,
-    client: Arc<dyn HttpClient>,
+    client: SharedHttpClient,
     timeout: Duration,
 }
 
 impl ContainerProvider {
     /// Reads the process's environment and asks through a
-    /// [`DefaultHttpClient`].
+    /// [`DefaultHttpClient`](crate::DefaultHttpClient).
     ///
     /// ```
     /// use http_sigv4::{ContainerProvider, EndpointProblem, Env, Error, ProvideCredentials};
@@ -99,7 +99,7 @@ impl ContainerProvider {
     pub fn new() -> Self {
         ContainerProvider {
             env: Env::process(),
-            client: Arc::new(DefaultHttpClient::new()),
+            client: SharedHttpClient::default(),
             timeout: DEFAULT_TIMEOUT,
         }
     }
@@ -117,7 +117,7 @@ impl ContainerProvider {
         self
     }
 
-    /// Sends its requests through `client` instead of a [`DefaultHttpClient`].
+    /// Sends its requests through `client` instead of a [`DefaultHttpClient`](crate::DefaultHttpClient).
     ///
     /// ```
     /// use std::time::Duration;
@@ -140,7 +140,7 @@ impl ContainerProvider {
     /// # Ok::<(), http_sigv4::Error>(())
     /// ```
     pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
-        self.client = Arc::new(client);
+        self.client = SharedHttpClient::new(client);
         self
     }
 
@@ -158,7 +158,7 @@ impl ContainerProvider {
     }
 
     /// The provider with the client of `other` (for [`DefaultChain`](crate::DefaultChain)).
-    pub(crate) fn shared_client(mut self, client: Arc<dyn HttpClient>) -> Self {
+    pub(crate) fn shared_client(mut self, client: SharedHttpClient) -> Self {
         self.client = client;
         self
     }
@@ -181,7 +181,7 @@ impl ContainerProvider {
             }
             Ok(request)
         };
-        let response = send_with_retry(self.client.as_ref(), build, self.timeout)?;
+        let response = send_with_retry(&*self.client.0, build, self.timeout)?;
         match response.status() {
             http::StatusCode::OK => parse_credentials(response.body()),
             status => Err(EndpointProblem::Status {

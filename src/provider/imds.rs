@@ -16,7 +16,8 @@ use std::time::{Duration, SystemTime};
 
 use super::endpoint::{parse_credentials, send_with_retry};
 use super::profile::profile_setting;
-use super::{DefaultHttpClient, Env, HttpClient, ProvideCredentials};
+use super::transport::SharedHttpClient;
+use super::{Env, HttpClient, ProvideCredentials};
 use crate::{Credentials, EndpointProblem, Error};
 
 mod config;
@@ -89,7 +90,7 @@ type StaleHook = Arc<dyn Fn(&Error) + Send + Sync>;
 #[derive(Clone)]
 pub struct ImdsProvider {
     env: Env,
-    client: Arc<dyn HttpClient>,
+    client: SharedHttpClient,
     timeout: Duration,
     endpoint: Option<String>,
     mode: Option<ImdsEndpointMode>,
@@ -100,7 +101,7 @@ pub struct ImdsProvider {
 
 impl ImdsProvider {
     /// Reads the process's environment and asks through a
-    /// [`DefaultHttpClient`].
+    /// [`DefaultHttpClient`](crate::DefaultHttpClient).
     ///
     /// ```
     /// use http_sigv4::{EndpointProblem, Env, Error, ImdsProvider, ProvideCredentials};
@@ -113,7 +114,7 @@ impl ImdsProvider {
     pub fn new() -> Self {
         ImdsProvider {
             env: Env::process(),
-            client: Arc::new(DefaultHttpClient::new()),
+            client: SharedHttpClient::default(),
             timeout: DEFAULT_TIMEOUT,
             endpoint: None,
             mode: None,
@@ -138,7 +139,7 @@ impl ImdsProvider {
     }
 
     /// Sends its requests through `client` instead of a
-    /// [`DefaultHttpClient`].
+    /// [`DefaultHttpClient`](crate::DefaultHttpClient).
     ///
     /// ```
     /// use std::time::Duration;
@@ -162,7 +163,7 @@ impl ImdsProvider {
     /// # Ok::<(), http_sigv4::Error>(())
     /// ```
     pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
-        self.client = Arc::new(client);
+        self.client = SharedHttpClient::new(client);
         self
     }
 
@@ -261,7 +262,7 @@ impl ImdsProvider {
     }
 
     /// The same provider sending through `client`, sharing its state.
-    pub(crate) fn shared_client(mut self, client: Arc<dyn HttpClient>) -> Self {
+    pub(crate) fn shared_client(mut self, client: SharedHttpClient) -> Self {
         self.client = client;
         self
     }
@@ -292,7 +293,7 @@ impl ImdsProvider {
     ) -> Result<http::Response<Vec<u8>>, EndpointProblem> {
         let uri = base.uri(path)?;
         send_with_retry(
-            self.client.as_ref(),
+            &*self.client.0,
             || {
                 let mut request = http::Request::get(uri.clone())
                     .body(Vec::new())
@@ -307,7 +308,7 @@ impl ImdsProvider {
     fn session_token(&self, base: &Endpoint) -> Result<http::HeaderValue, EndpointProblem> {
         let uri = base.uri(TOKEN_PATH)?;
         let response = send_with_retry(
-            self.client.as_ref(),
+            &*self.client.0,
             || {
                 http::Request::put(uri.clone())
                     .header(TOKEN_TTL_HEADER, TOKEN_TTL_SECONDS)

@@ -128,12 +128,12 @@ fn credential_source_provider(
         "Ec2InstanceMetadata" => Ok(Box::new(
             ImdsProvider::new()
                 .env(env.clone())
-                .shared_client(client.0.clone()),
+                .shared_client(client.clone()),
         )),
         "EcsContainer" => Ok(Box::new(
             ContainerProvider::new()
                 .env(env.clone())
-                .shared_client(client.0.clone()),
+                .shared_client(client.clone()),
         )),
         _ => Err(problem(ProfileProblem::UnknownCredentialSource {
             name: name.to_owned(),

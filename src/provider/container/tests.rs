@@ -1,4 +1,5 @@
 use std::io;
+use std::sync::Arc;
 use std::sync::Mutex;
 
 use super::*;
