@@ -14,7 +14,7 @@ MOTO_VENV="${CARGO_TARGET_DIR:-target}/moto-venv-$MOTO_VERSION"
 moto_install() {
   if [ ! -x "$MOTO_VENV/bin/moto_server" ]; then
     if ! { python3 -m venv "$MOTO_VENV" &&
-           "$MOTO_VENV/bin/pip" install --quiet --disable-pip-version-check \
+           "$MOTO_VENV/bin/pip" install --quiet --disable-pip-version-check --no-cache-dir \
              "moto[server]==$MOTO_VERSION"; }; then
       rm -rf "$MOTO_VENV"
       echo "moto[server]==$MOTO_VERSION could not be installed: $1 NOT run"
