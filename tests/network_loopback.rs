@@ -324,6 +324,14 @@ fn instance_metadata_v2_session_token_role_and_credentials() {
         seen[0].header("x-aws-ec2-metadata-token-ttl-seconds"),
         Some("21600")
     );
+    // The token `PUT` has a sized, empty body (as botocore sends it), not
+    // an empty chunked one, and the `GET`s have none.
+    assert_eq!(seen[0].header("content-length"), Some("0"));
+    assert_eq!(seen[0].header("transfer-encoding"), None);
+    for get in &seen[1..3] {
+        assert_eq!(get.header("content-length"), None);
+        assert_eq!(get.header("transfer-encoding"), None);
+    }
     assert_eq!(
         region_from_imds(&env(&home, &vars)).unwrap(),
         "ap-southeast-2"

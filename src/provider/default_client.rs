@@ -89,8 +89,17 @@ impl HttpClient for DefaultHttpClient {
         timeout: Duration,
     ) -> io::Result<http::Response<Vec<u8>>> {
         let (parts, body) = request.into_parts();
-        // An empty body is sent as no body (no `content-length: 0` on a GET).
-        let result = match body.is_empty() {
+        // An empty body on a method that has none (GET, HEAD, DELETE...) is
+        // sent as no body: no `content-length: 0` on a GET. A `PUT` or a
+        // `POST` always carries a sized body, so an empty one goes out as
+        // `content-length: 0`, as botocore sends the IMDSv2 token `PUT`,
+        // rather than as an empty chunked body that a server may take for
+        // the start of the next request.
+        let bodyless = matches!(
+            parts.method,
+            http::Method::GET | http::Method::HEAD | http::Method::DELETE | http::Method::OPTIONS
+        );
+        let result = match body.is_empty() && bodyless {
             true => self.run(http::Request::from_parts(parts, ()), timeout),
             false => self.run(http::Request::from_parts(parts, body), timeout),
         };
