@@ -1,9 +1,11 @@
 //! End to end against a local stand-in for API Gateway's IAM check.
 //!
-//! Starts an HTTP server on 127.0.0.1 (an ephemeral port) that verifies
-//! SigV4 signatures with [`Verifier`](http_sigv4::Verifier) for service
-//! `execute-api` in `us-east-1` (see `examples/common/gateway.rs`), then
-//! sends it signed requests through a real HTTP client (`ureq`):
+//! Starts an HTTP server (hyper) on 127.0.0.1 (an ephemeral port) behind
+//! [`VerifyLayer`](http_sigv4::VerifyLayer) (feature `server`), which
+//! verifies SigV4 signatures for service `execute-api` in `us-east-1` and
+//! answers failures as API Gateway does (see
+//! `examples/common/gateway_server.rs`), then sends it signed requests
+//! through a real HTTP client (`ureq`):
 //!
 //! 1. a GET with query parameters, signed with [`Signer`];
 //! 2. a POST with a JSON body, signed with [`ApiGatewaySigner`];
@@ -16,12 +18,12 @@
 //! if every outcome is the expected one. Nothing leaves the loopback
 //! interface.
 //!
-//! Run with `cargo run --example api_gateway`.
+//! Run with `cargo run --example api_gateway --features server`.
 //!
-//! `cargo run --example api_gateway -- --serve [ADDR]` only starts the
-//! stand-in (on ADDR, e.g. `127.0.0.1:8080`; by default a port the OS picks)
-//! and prints its URL and the keys it knows, to try a client or the `sigv4`
-//! tool against until Ctrl-C.
+//! `cargo run --example api_gateway --features server -- --serve [ADDR]`
+//! only starts the stand-in (on ADDR, e.g. `127.0.0.1:8080`; by default a
+//! port the OS picks) and prints its URL and the keys it knows, to try a
+//! client or the `sigv4` tool against until Ctrl-C.
 
 use std::error::Error;
 use std::process::ExitCode;
@@ -32,10 +34,14 @@ use http_sigv4::{ApiGatewaySigner, Credentials, Signer, SigningOutput, EXECUTE_A
 #[path = "common/client.rs"]
 mod client;
 #[path = "common/gateway.rs"]
+#[allow(dead_code)] // The client side of the tests uses the rest.
 mod gateway;
+#[path = "common/gateway_server.rs"]
+mod gateway_server;
 
 use client::{send, Reply};
-use gateway::{Gateway, ACCESS_KEY_ID, REGION, TEMP_ACCESS_KEY_ID};
+use gateway::{ACCESS_KEY_ID, REGION, TEMP_ACCESS_KEY_ID};
+use gateway_server::GatewayServer;
 
 type Outcome = Result<(), Box<dyn Error>>;
 
@@ -68,7 +74,7 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Outcome {
-    let gateway = Gateway::start().map_err(|e| format!("cannot start the gateway: {e}"))?;
+    let gateway = GatewayServer::start().map_err(|e| format!("cannot start the gateway: {e}"))?;
     println!(
         "Local API Gateway stand-in (SigV4 for {EXECUTE_API} in {REGION}) at {}",
         gateway.url("/")
@@ -86,7 +92,7 @@ fn serve(addr: &str) -> ExitCode {
     let started = addr
         .parse()
         .map_err(|e| format!("`{addr}` is not an address such as 127.0.0.1:8080: {e}"))
-        .and_then(|addr| Gateway::start_on(addr).map_err(|e| e.to_string()));
+        .and_then(|addr| GatewayServer::start_on(addr).map_err(|e| e.to_string()));
     let gateway = match started {
         Ok(gateway) => gateway,
         Err(e) => {
@@ -107,7 +113,7 @@ fn serve(addr: &str) -> ExitCode {
     }
 }
 
-fn walk_through(gateway: &Gateway) -> Outcome {
+fn walk_through(gateway: &GatewayServer) -> Outcome {
     let agent = client::agent();
     let signer = Signer::new(gateway::long_term_credentials(), REGION, EXECUTE_API);
     let apigw = ApiGatewaySigner::new(gateway::long_term_credentials(), REGION);

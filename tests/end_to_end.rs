@@ -1,7 +1,8 @@
 //! End to end: a real HTTP client (`ureq`) sends signed requests to a local
 //! server (`tiny_http` on 127.0.0.1, an ephemeral port) that verifies them
-//! with `Verifier`, the same gateway as `cargo run --example api_gateway`
-//! (`examples/common/`). The server uses the real clock.
+//! with `Verifier` (`examples/common/gateway.rs`; `cargo run --example
+//! api_gateway --features server` runs the same checks behind
+//! `VerifyLayer`). The server uses the real clock.
 //!
 //! Every test starts its own gateway and stops it; each HTTP call times out
 //! after 10 s and stopping waits at most 5 s.

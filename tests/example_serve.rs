@@ -1,6 +1,8 @@
-//! `cargo run --example api_gateway -- --serve`: the stand-in started alone
-//! prints (`Gateway::write_try_it`) a URL and keys that work, and listens on
+//! `cargo run --example api_gateway --features server -- --serve`: the
+//! stand-in on `VerifyLayer`, started alone, prints
+//! (`GatewayServer::write_try_it`) a URL and keys that work, and listens on
 //! loopback only.
+#![cfg(feature = "server")]
 
 use std::net::SocketAddr;
 
@@ -9,8 +11,11 @@ use http_sigv4::{ApiGatewaySigner, Credentials};
 #[path = "../examples/common/gateway.rs"]
 #[allow(dead_code)]
 mod gateway;
+#[path = "../examples/common/gateway_server.rs"]
+#[allow(dead_code)]
+mod gateway_server;
 
-use gateway::Gateway;
+use gateway_server::GatewayServer as Gateway;
 
 #[test]
 fn serve_prints_a_url_and_keys_that_work() {

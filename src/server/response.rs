@@ -29,7 +29,9 @@ pub enum ErrorStyle {
     /// an `x-amzn-ErrorType` header (`InvalidSignatureException`,
     /// `UnrecognizedClientException`, `MissingAuthenticationTokenException`,
     /// …), status 403 (400 or 413 for a body that cannot be read or is too
-    /// large).
+    /// large). A signature mismatch is told in API Gateway's words, with
+    /// the canonical request and string to sign the server built (as S3's
+    /// document carries them too), so a client can see where it differs.
     ApiGatewayJson,
     /// No answer: the inner service is called anyway, with the failure in
     /// the request's [`Verification`](crate::Verification) (and a body that
@@ -191,7 +193,18 @@ pub fn error_response(err: &Error, style: ErrorStyle) -> Response<String> {
     let (status, content_type, body, error_type) = match style {
         ErrorStyle::ApiGatewayJson => {
             let message = match err {
-                Error::SignatureMismatch { .. } => s3_message("SignatureDoesNotMatch", err),
+                // API Gateway's wording, with the server's side of the
+                // computation, as API Gateway itself answers.
+                Error::SignatureMismatch {
+                    canonical_request,
+                    string_to_sign,
+                } => format!(
+                    "The request signature we calculated does not match the signature you \
+                     provided. Check your AWS Secret Access Key and signing method. Consult the \
+                     service documentation for details.\n\n\
+                     The Canonical String for this request should have been\n'{canonical_request}'\n\n\
+                     The String-to-Sign should have been\n'{string_to_sign}'\n"
+                ),
                 Error::Malformed(Malformed::MissingAuthentication) => {
                     "Missing Authentication Token".to_owned()
                 }
@@ -350,10 +363,13 @@ mod tests {
         assert!(xml.contains("<StringToSign>s&#x1B;</StringToSign>"));
         let json = error_response(&err, ErrorStyle::ApiGatewayJson).into_body();
         let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
-        assert!(parsed["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("The request signature we calculated"));
+        let message = parsed["message"].as_str().unwrap();
+        assert!(message.starts_with("The request signature we calculated"));
+        // API Gateway's answer carries the server's canonical request and
+        // string to sign, escaped for JSON and read back whole.
+        assert!(message
+            .contains("The Canonical String for this request should have been\n'GET\n/<a>&\"b\"'"));
+        assert!(message.contains("The String-to-Sign should have been\n's\u{1b}'"));
         let unknown = Error::UnknownAccessKey {
             access_key_id: "A\"K\nID".into(),
         };

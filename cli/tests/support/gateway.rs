@@ -1,6 +1,10 @@
 //! A local stand-in for API Gateway's IAM authorization, built on
-//! [`Verifier`]: an HTTP server on 127.0.0.1 (an ephemeral port) that checks
-//! the SigV4 signature of every request.
+//! [`Verifier`]: an HTTP server (tiny_http, blocking, no async runtime) on
+//! 127.0.0.1 (an ephemeral port) that checks the SigV4 signature of every
+//! request. The client examples and tests send to it; it needs no feature.
+//! `examples/api_gateway.rs` runs the same checks as a real service would,
+//! behind `VerifyLayer` (`examples/common/gateway_server.rs`, feature
+//! `server`), with the same keys.
 //!
 //! - Rejected: `403` with a JSON body `{"message": "..."}` and an
 //!   `x-amzn-ErrorType` header, as API Gateway answers. A signature mismatch
@@ -14,9 +18,9 @@
 //! It knows two access keys: long-term credentials ([`ACCESS_KEY_ID`]) and
 //! temporary credentials with a session token ([`TEMP_ACCESS_KEY_ID`]).
 //!
-//! Shared by `examples/api_gateway.rs` (also its `--serve` mode),
-//! `tests/end_to_end.rs` and the client examples and tests; the `sigv4`
-//! tool's tests use a copy (`cli/tests/support/gateway.rs`).
+//! Shared by `tests/end_to_end.rs`, the client examples and tests, and
+//! `examples/api_gateway.rs` (for its keys); the `sigv4` tool's tests use a
+//! copy (`cli/tests/support/gateway.rs`).
 
 use std::collections::HashMap;
 use std::io::{self, Read};
@@ -73,18 +77,7 @@ pub struct Gateway {
 impl Gateway {
     /// Starts the gateway on 127.0.0.1, on a port the OS picks.
     pub fn start() -> io::Result<Gateway> {
-        Gateway::start_on(SocketAddr::from(([127, 0, 0, 1], 0)))
-    }
-
-    /// Starts the gateway on `addr`, which must be a loopback address
-    /// (127.0.0.1, [::1]; port 0: one the OS picks).
-    pub fn start_on(addr: SocketAddr) -> io::Result<Gateway> {
-        if !addr.ip().is_loopback() {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("{addr} is not a loopback address: the stand-in listens on 127.0.0.1 or [::1] only"),
-            ));
-        }
+        let addr = SocketAddr::from(([127, 0, 0, 1], 0));
         let server = tiny_http::Server::http(addr).map_err(io::Error::other)?;
         let addr = server
             .server_addr()
@@ -125,49 +118,6 @@ impl Gateway {
     /// The URL of `path_and_query` on this gateway, e.g. `url("/pets?type=dog")`.
     pub fn url(&self, path_and_query: &str) -> String {
         format!("http://{}{path_and_query}", self.addr)
-    }
-
-    /// Writes what to point a client at: the URL, the keys the gateway
-    /// knows, and `sigv4` commands to try (the example's `--serve` mode).
-    #[allow(dead_code)] // Used by api_gateway and tests/example_serve.rs only.
-    pub fn write_try_it(&self, out: &mut impl io::Write) -> io::Result<()> {
-        let creds = long_term_credentials();
-        let temporary = temporary_credentials();
-        writeln!(
-            out,
-            "Local API Gateway stand-in (SigV4 for {EXECUTE_API} in {REGION}) at {}\n\n\
-             It knows two access keys:\n\
-             \x20 {} with secret {}\n\
-             \x20 {} with secret {} and session token {}\n\
-             and answers 200 with a JSON echo of what it verified, or 403 saying why not.\n\n\
-             Try it with the sigv4 tool:\n\
-             \x20 export AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} AWS_REGION={REGION}\n\
-             \x20 cargo run -p http-sigv4-cli -- '{}'\n\
-             \x20 cargo run -p http-sigv4-cli -- -d '{{\"name\":\"Rex\"}}' -H 'content-type: application/json' {}\n\n\
-             Serving until Ctrl-C.",
-            self.url("/"),
-            creds.access_key_id(),
-            creds.secret_access_key(),
-            temporary.access_key_id(),
-            temporary.secret_access_key(),
-            temporary.session_token().unwrap_or_default(),
-            creds.access_key_id(),
-            creds.secret_access_key(),
-            self.url("/pets?type=dog"),
-            self.url("/pets"),
-        )?;
-        out.flush()
-    }
-
-    /// Serves until the process is stopped (Ctrl-C).
-    #[allow(dead_code)] // Used by api_gateway only.
-    pub fn serve_forever(mut self) -> Result<(), String> {
-        match self.thread.take() {
-            Some(thread) => thread
-                .join()
-                .map_err(|_| "the gateway's server thread panicked".to_owned()),
-            None => Ok(()),
-        }
     }
 
     /// Stops the server thread, waiting at most a few seconds for it.
