@@ -163,7 +163,11 @@ fn verifying_get_vanilla_allocates_a_bounded_few() {
 }
 
 /// Verifying the AWS suite's presigned `get-vanilla` URL (its published
-/// query, not one this crate wrote), with the signing key already cached.
+/// query, not one this crate wrote), with the signing key already cached:
+/// 11 allocations (14 before the query was read in one pass). The decoded
+/// credential, the parsed access key id, date, region, service and
+/// signed-headers list with its name, the list of the query's parameters,
+/// the canonical request, the scope and the string to sign.
 #[test]
 fn verifying_a_presigned_url_allocates_a_bounded_few() {
     let known = creds();
@@ -189,10 +193,15 @@ fn verifying_a_presigned_url_allocates_a_bounded_few() {
     assert!(verified.is_presigned());
     assert_eq!(verified.signed_headers(), ["host"]);
     eprintln!("{n} allocations to verify a presigned get-vanilla");
-    assert!(n <= 14, "{n} allocations");
+    assert!(n <= 11, "{n} allocations");
 
     // One wrong signature digit is refused.
-    let bad: http::Uri = request.uri().to_string().replace("865d", "865e").parse().unwrap();
+    let bad: http::Uri = request
+        .uri()
+        .to_string()
+        .replace("865d", "865e")
+        .parse()
+        .unwrap();
     let mut bad_request = request.clone();
     *bad_request.uri_mut() = bad;
     assert!(verifier.verify_at(&bad_request, time()).is_err());
