@@ -175,6 +175,28 @@ fn aws_streaming_example_body_byte_for_byte() {
     assert_eq!(body, expected);
 }
 
+/// The same example sent without copying the data: each chunk's header
+/// and line end from `sign_chunk`, the data borrowed beside them.
+#[test]
+fn aws_streaming_example_by_sign_chunk() {
+    let mut req = example_request();
+    let mut chunks = s3_signer()
+        .sign_chunked_at(&mut req, &ChunkedUpload::new(Some(66_560)), time())
+        .unwrap();
+    let data = vec![b'a'; 66_560];
+    let mut body = Vec::new();
+    for chunk in data.chunks(65_536) {
+        let frame = chunks.sign_chunk(chunk).unwrap();
+        body.extend_from_slice(frame.header());
+        body.extend_from_slice(chunk);
+        body.extend_from_slice(frame.trailer());
+    }
+    assert!(chunks.sign_chunk(&[]).is_none());
+    chunks.write_final(&mut body);
+    assert!(chunks.sign_chunk(b"late").is_none());
+    assert_eq!(body, documented_body(streaming::CHUNKS, b"\r\n"));
+}
+
 #[cfg(feature = "checksums")]
 #[test]
 fn aws_trailer_example_byte_for_byte() {
