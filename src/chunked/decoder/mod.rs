@@ -187,17 +187,23 @@ impl ChunkedDecoder {
                     .unwrap_or(usize::MAX)
                     .min(input.len());
                 let data = &input[..n];
-                if self.mode.signs_chunks() {
+                let remaining = remaining - n as u64;
+                if !self.mode.signs_chunks() {
+                    self.release(data, out);
+                } else if remaining == 0 && self.chunk.is_empty() {
+                    // The whole chunk is in this input: checked where it
+                    // is, then passed on, never buffered.
+                    self.hasher.update(data);
+                    self.check_signature()?;
+                    self.release(data, out);
+                } else {
                     self.hasher.update(data);
                     self.chunk.extend_from_slice(data);
-                } else {
-                    self.release(data, out);
-                }
-                let remaining = remaining - n as u64;
-                if remaining == 0 {
-                    if self.mode.signs_chunks() {
+                    if remaining == 0 {
                         self.check_chunk(out)?;
                     }
+                }
+                if remaining == 0 {
                     self.state = State::DataEnd { seen: 0 };
                 } else {
                     self.state = State::Data { remaining };
@@ -311,8 +317,25 @@ impl ChunkedDecoder {
         Ok(())
     }
 
-    /// Checks the completed chunk's signature, then passes its data on.
+    /// Checks the buffered chunk's signature, then passes its data on.
     fn check_chunk(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
+        self.check_signature()?;
+        if out.is_empty() {
+            // Handed over rather than copied: `out` takes the chunk's
+            // buffer, and the decoder `out`'s (empty) one.
+            std::mem::swap(out, &mut self.chunk);
+            self.account(out);
+        } else {
+            let chunk = std::mem::take(&mut self.chunk);
+            self.release(&chunk, out);
+            self.chunk = chunk;
+        }
+        self.chunk.clear();
+        Ok(())
+    }
+
+    /// Checks the claimed signature of the chunk hashed so far.
+    fn check_signature(&mut self) -> Result<(), Error> {
         let hash: [u8; 32] = std::mem::take(&mut self.hasher).finalize().into();
         if !self
             .context
@@ -321,10 +344,6 @@ impl ChunkedDecoder {
             return Err(ChunkedError::ChunkSignatureMismatch { chunk: self.frames }.into());
         }
         self.previous = self.claimed;
-        let chunk = std::mem::take(&mut self.chunk);
-        self.release(&chunk, out);
-        self.chunk = chunk;
-        self.chunk.clear();
         Ok(())
     }
 
@@ -333,12 +352,17 @@ impl ChunkedDecoder {
         if data.is_empty() {
             return;
         }
+        self.account(data);
+        out.extend_from_slice(data);
+    }
+
+    /// Counts `data` as passed on (length, running checksum).
+    fn account(&mut self, data: &[u8]) {
         #[cfg(feature = "checksums")]
         if let Some((_, running)) = &mut self.checksum {
             running.update(data);
         }
         self.decoded += data.len() as u64;
-        out.extend_from_slice(data);
     }
 
     fn malformed(&self, problem: &'static str) -> Error {
