@@ -5,11 +5,12 @@
 //! verify-presign; aws-chunked, 1 MiB in 64 KiB chunks: chunked-sign
 //! (`write_chunk` into one buffer), chunked-sign-vectored (`sign_chunk`,
 //! the data not copied), chunked-check (the Verifier's body checker, fed
-//! 64 KiB at a time), sha256-1m (their floor).
+//! 64 KiB at a time), sha256-1m (their floor). A third argument `--time`
+//! prints the fastest and the median wall-clock time of one operation.
 
 use std::hint::black_box;
 use std::io::{IoSlice, Write};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http::Request;
 use http_sigv4::{
@@ -87,7 +88,12 @@ fn main() -> Result<(), http_sigv4::Error> {
     }
     chunks.write_final(&mut framed);
     let mut out = Vec::with_capacity(framed.len());
+    // With `--time`: the fastest and the median of the operations'
+    // wall-clock times (the fastest is the least disturbed by other load).
+    let timed = args.next().as_deref() == Some("--time");
+    let mut times = Vec::with_capacity(if timed { n } else { 0 });
     for _ in 0..n {
+        let start = Instant::now();
         match case.as_str() {
             "get-vanilla" => {
                 let mut req = vanilla.clone();
@@ -156,6 +162,17 @@ fn main() -> Result<(), http_sigv4::Error> {
             }
             other => panic!("unknown case {other}"),
         }
+        if timed {
+            times.push(start.elapsed());
+        }
+    }
+    if timed && n > 0 {
+        times.sort();
+        println!(
+            "{case}: fastest {:?}, median {:?} of {n}",
+            times[0],
+            times[n / 2]
+        );
     }
     Ok(())
 }
