@@ -5,7 +5,8 @@
 //! verify-presign; aws-chunked, 1 MiB in 64 KiB chunks: chunked-sign
 //! (`write_chunk` into one buffer), chunked-sign-vectored (`sign_chunk`,
 //! the data not copied), chunked-check (the Verifier's body checker, fed
-//! 64 KiB at a time), sha256-1m (their floor). A third argument `--time`
+//! 64 KiB at a time), chunked-check-bytes (the same with `feed_bytes`, the
+//! data not copied), sha256-1m (their floor). A third argument `--time`
 //! prints the fastest and the median wall-clock time of one operation.
 
 use std::hint::black_box;
@@ -88,6 +89,8 @@ fn main() -> Result<(), http_sigv4::Error> {
     }
     chunks.write_final(&mut framed);
     let mut out = Vec::with_capacity(framed.len());
+    let framed_bytes = bytes::Bytes::from(framed.clone());
+    let mut pieces = Vec::new();
     // With `--time`: the fastest and the median of the operations'
     // wall-clock times (the fastest is the least disturbed by other load).
     let timed = args.next().as_deref() == Some("--time");
@@ -154,6 +157,16 @@ fn main() -> Result<(), http_sigv4::Error> {
                 for piece in framed.chunks(DEFAULT_CHUNK_SIZE) {
                     out.clear();
                     checker.feed(piece, &mut out)?;
+                }
+                black_box(checker.finish()?);
+            }
+            "chunked-check-bytes" => {
+                let head = s3_verifier.verify_head_at(&chunked_req, time())?;
+                let mut checker = head.into_body_checker()?;
+                for start in (0..framed_bytes.len()).step_by(DEFAULT_CHUNK_SIZE) {
+                    let end = framed_bytes.len().min(start + DEFAULT_CHUNK_SIZE);
+                    pieces.clear();
+                    checker.feed_bytes(framed_bytes.slice(start..end), &mut pieces)?;
                 }
                 black_box(checker.finish()?);
             }

@@ -617,6 +617,72 @@ fn split_at_every_byte_gives_the_same_result() {
     }
 }
 
+/// `feed_bytes`, alone and mixed with `feed` on either side of each split:
+/// the same data, and what `feed_bytes` gives out lies in its input.
+#[cfg(feature = "bytes")]
+#[test]
+fn feeding_bytes_split_anywhere_gives_the_same_result() {
+    use bytes::Bytes;
+    let data: Vec<u8> = (0..100u32).map(|i| i as u8).collect();
+    for upload in uploads(Some(data.len() as u64)) {
+        let (req, body, ctx) = encode_small(&data, &upload, 30);
+        let mode = mode_of(&req);
+        let body = Bytes::from(body);
+        for split in 0..=body.len() {
+            for slices_first in [true, false] {
+                let mut decoder = ChunkedDecoder::new(ctx.clone(), mode.clone(), Some(100));
+                let mut copied = Vec::new();
+                let mut shared = Vec::new();
+                let (first, second) = (body.slice(..split), body.slice(split..));
+                if slices_first {
+                    decoder.feed(&first, &mut copied).unwrap();
+                    decoder.feed_bytes(second, &mut shared).unwrap();
+                } else {
+                    decoder.feed_bytes(first, &mut shared).unwrap();
+                    decoder.feed(&second, &mut copied).unwrap();
+                }
+                decoder.finish().unwrap();
+                let shared: Vec<u8> = shared.concat();
+                let decoded = match slices_first {
+                    true => [copied, shared].concat(),
+                    false => [shared, copied].concat(),
+                };
+                assert_eq!(decoded, data, "split at {split}");
+            }
+            let mut decoder = ChunkedDecoder::new(ctx.clone(), mode.clone(), Some(100));
+            let mut out = Vec::new();
+            decoder.feed_bytes(body.slice(..split), &mut out).unwrap();
+            decoder.feed_bytes(body.slice(split..), &mut out).unwrap();
+            decoder.finish().unwrap();
+            let within = body.as_ptr_range();
+            assert!(out.iter().all(|piece| within.contains(&piece.as_ptr())));
+            assert_eq!(out.concat(), data, "split at {split}");
+        }
+    }
+}
+
+/// A changed byte of data fed as `Bytes`: nothing of its chunk given out.
+#[cfg(feature = "bytes")]
+#[test]
+fn a_bad_chunk_fed_as_bytes_gives_nothing_out() {
+    let data = vec![7u8; 20_000];
+    let upload = ChunkedUpload::new(Some(20_000)).chunk_size(MIN_CHUNK_SIZE);
+    let (req, mut body, ctx) = encode(&data, &upload);
+    let second_chunk_data = body.len() - 10_000;
+    body[second_chunk_data] ^= 1;
+    let body = bytes::Bytes::from(body);
+    let mut decoder = ChunkedDecoder::new(ctx, mode_of(&req), Some(20_000));
+    let mut out = Vec::new();
+    let error = decoder.feed_bytes(body, &mut out).unwrap_err();
+    assert!(matches!(
+        error,
+        Error::Chunked(ChunkedError::ChunkSignatureMismatch { .. })
+    ));
+    // The chunks before the bad one, and not a byte more.
+    let given: usize = out.iter().map(|piece| piece.len()).sum();
+    assert!(given < 20_000 && given % MIN_CHUNK_SIZE == 0, "{given}");
+}
+
 /// Whether altering `body[i]` by `flip` only changes the case of a letter
 /// that is read case-insensitively: a chunk size's hex digit or a trailer's
 /// name.
