@@ -83,11 +83,15 @@ fn main() -> Result<(), http_sigv4::Error> {
         .body(())
         .unwrap();
     let mut chunks = s3.sign_chunked_at(&mut chunked_req, &upload, time())?;
+    // Signed only where it is checked, so that the other cases' counts
+    // include no setup of this size.
     let mut framed = Vec::new();
-    for chunk in data.chunks(DEFAULT_CHUNK_SIZE) {
-        chunks.write_chunk(chunk, &mut framed);
+    if case.starts_with("chunked-check") {
+        for chunk in data.chunks(DEFAULT_CHUNK_SIZE) {
+            chunks.write_chunk(chunk, &mut framed);
+        }
+        chunks.write_final(&mut framed);
     }
-    chunks.write_final(&mut framed);
     let mut out = Vec::with_capacity(framed.len());
     let framed_bytes = bytes::Bytes::from(framed.clone());
     let mut pieces = Vec::new();
