@@ -804,6 +804,31 @@ fn the_body_wrapper_frames_as_the_reader_does() {
         out
     }
 
+    // Whole chunks in one inner frame go out as slices of it.
+    let one = Bytes::from(vec![5u8; 150_000]);
+    let mut req = http::Request::put("https://bucket.s3.amazonaws.com/object")
+        .body(())
+        .unwrap();
+    let upload = ChunkedUpload::new(Some(150_000));
+    let chunks = s3_signer()
+        .sign_chunked_at(&mut req, &upload, time())
+        .unwrap();
+    let mut body = chunks.into_body(Frames(VecDeque::from([one.clone()])));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let mut framed = Vec::new();
+    let mut shared = 0;
+    while let Some(frame) = runtime.block_on(body.frame()) {
+        let data = frame.unwrap().into_data().unwrap();
+        if one.as_ptr_range().contains(&data.as_ptr()) {
+            shared += data.len();
+        }
+        framed.extend_from_slice(&data);
+    }
+    assert_eq!(shared, 2 * 65_536);
+    assert_eq!(framed, encode(&one, &upload).1);
+
     let data = vec![9u8; 150_000];
     for frame_size in [1_000, 7_777, 65_536, 150_000] {
         for upload in uploads(Some(150_000)) {
