@@ -503,6 +503,68 @@ mod tests {
         assert_eq!(pieces("").count(), 0);
     }
 
+    proptest::proptest! {
+        /// Any query made of parameter names and values from a small
+        /// alphabet (escapes, `+`, `=`, `&`, non-ASCII, the `X-Amz-*`
+        /// names): the canonical query is the generic one of the signed
+        /// parameters, and each `X-Amz-*` value is its percent-decoding.
+        #[test]
+        fn reading_agrees_with_the_generic_rules(
+            pieces in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature",
+                        "X-Amz-Security-Token", "a", "B", "%41", "%2f", "+", "", "é",
+                    ]),
+                    "[a-zA-Z0-9%+=/é~ *._-]{0,8}",
+                ),
+                0..8,
+            ),
+            token_signed in proptest::bool::ANY,
+        ) {
+            let mut query = String::from("X-Amz-Algorithm=x");
+            for (name, value) in &pieces {
+                query.push('&');
+                query.push_str(name);
+                query.push('=');
+                query.push_str(value);
+            }
+            match read(&query, token_signed) {
+                Ok(Some((params, _))) => {
+                    let (ours, generic) = both(&query, token_signed);
+                    proptest::prop_assert_eq!(ours, generic);
+                    for (i, name) in NAMES.iter().enumerate() {
+                        let Some(value) = &params.values[i] else { continue };
+                        let raw = query
+                            .split('&')
+                            .filter_map(|p| p.split_once('=').or(Some((p, ""))))
+                            .find(|(n, _)| n == name)
+                            .map(|(_, v)| v)
+                            .unwrap_or_default();
+                        let decoded = decode_component(raw);
+                        let expected = String::from_utf8_lossy(&decoded);
+                        proptest::prop_assert_eq!(value.as_ref(), expected.as_ref());
+                    }
+                }
+                // Only for a repeated `X-Amz-*` parameter, or one (the token
+                // aside) that is not UTF-8 once decoded.
+                Err(_) => {
+                    let names: Vec<&str> = std::iter::once("X-Amz-Algorithm")
+                        .chain(pieces.iter().map(|(n, _)| *n))
+                        .collect();
+                    let repeated = NAMES
+                        .iter()
+                        .any(|n| names.iter().filter(|m| *m == n).count() > 1);
+                    let not_text = pieces.iter().any(|(n, v)| {
+                        NAMES[..TOKEN].contains(n) && String::from_utf8(decode_component(v)).is_err()
+                    });
+                    proptest::prop_assert!(repeated || not_text, "{query}");
+                }
+                Ok(None) => proptest::prop_assert!(false, "the algorithm is there"),
+            }
+        }
+    }
+
     #[test]
     fn slots_follow_the_names() {
         for (i, name) in NAMES.iter().enumerate() {
