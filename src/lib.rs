@@ -290,8 +290,8 @@ pub use chunked::ChecksumAlgorithm;
 #[cfg(feature = "tower")]
 pub use chunked::ChunkedBody;
 pub use chunked::{
-    ChunkSigner, ChunkedError, ChunkedPayload, ChunkedReader, ChunkedUpload, DEFAULT_CHUNK_SIZE,
-    MAX_CHUNK_SIZE, MIN_CHUNK_SIZE,
+    ChunkFrame, ChunkSigner, ChunkedError, ChunkedPayload, ChunkedReader, ChunkedUpload,
+    DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE,
 };
 pub use credentials::Credentials;
 #[cfg(feature = "network-credentials")]

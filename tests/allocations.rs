@@ -161,3 +161,48 @@ fn verifying_get_vanilla_allocates_a_bounded_few() {
         .insert("authorization", line.parse().unwrap());
     assert!(verifier.verify_at(&bad, time()).is_err());
 }
+
+/// Verifying the AWS suite's presigned `get-vanilla` URL (its published
+/// query, not one this crate wrote), with the signing key already cached:
+/// 11 allocations (14 before the query was read in one pass). The decoded
+/// credential, the parsed access key id, date, region, service and
+/// signed-headers list with its name, the list of the query's parameters,
+/// the canonical request, the scope and the string to sign.
+#[test]
+fn verifying_a_presigned_url_allocates_a_bounded_few() {
+    let known = creds();
+    let lookup = move |akid: &str| (akid == "AKIDEXAMPLE").then(|| known.clone());
+    let verifier = Verifier::new(lookup, "us-east-1", "service");
+    // aws-signing-test-suite/v4/get-vanilla/query-signed-request.txt
+    let request = http::Request::get(
+        "https://example.amazonaws.com/?X-Amz-Algorithm=AWS4-HMAC-SHA256\
+         &X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request\
+         &X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600\
+         &X-Amz-Signature=e93c787ed7f371d5c6b165c1b38ede9550f4dce4144713e844b25b7192d3865d",
+    )
+    .header("host", "example.amazonaws.com")
+    .body(())
+    .unwrap();
+    verifier.verify_at(&request, time()).unwrap();
+
+    let mut verified = None;
+    let n = allocations_during(|| {
+        verified = Some(verifier.verify_at(&request, time()));
+    });
+    let verified = verified.unwrap().expect("AWS's signature verifies");
+    assert!(verified.is_presigned());
+    assert_eq!(verified.signed_headers(), ["host"]);
+    eprintln!("{n} allocations to verify a presigned get-vanilla");
+    assert!(n <= 11, "{n} allocations");
+
+    // One wrong signature digit is refused.
+    let bad: http::Uri = request
+        .uri()
+        .to_string()
+        .replace("865d", "865e")
+        .parse()
+        .unwrap();
+    let mut bad_request = request.clone();
+    *bad_request.uri_mut() = bad;
+    assert!(verifier.verify_at(&bad_request, time()).is_err());
+}

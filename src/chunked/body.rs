@@ -1,6 +1,7 @@
 //! [`ChunkedBody`]: an `http_body::Body` that frames another body into
 //! signed chunks (feature `tower`).
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -21,6 +22,11 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// bytes, each signed as it is complete, then the final chunk (and
 /// trailer). It holds at most one chunk of data at a time. Trailers of the
 /// inner body are dropped.
+///
+/// A chunk that lies whole in one of the inner body's frames is sent as a
+/// slice of that frame, not copied: its header line, the slice and the
+/// line end go out as three frames. Chunks that span frames are gathered
+/// into a buffer first.
 ///
 /// Made by [`ChunkSigner::into_body`]; the size hint is exact (what is
 /// left of the framed length) when the length is known.
@@ -57,6 +63,9 @@ pub struct ChunkedBody<B> {
     done: bool,
     /// Framed bytes still to yield, when the length is known.
     remaining: Option<u64>,
+    /// Frames ready to yield: a chunk taken whole from the inner body goes
+    /// out as its header, its data (not copied) and its line end.
+    queued: VecDeque<Bytes>,
 }
 
 impl<B> ChunkedBody<B> {
@@ -70,21 +79,14 @@ impl<B> ChunkedBody<B> {
             pending: Bytes::new(),
             inner_done: false,
             done: false,
+            queued: VecDeque::new(),
         }
     }
 
     /// Frames the buffered data (all of it when the inner body is done).
     fn frame(&mut self) -> Result<Bytes, BoxError> {
         let total = self.signer.written() + self.data.len() as u64;
-        if let Some(declared) = self.signer.upload().decoded_length() {
-            if total > declared || (self.inner_done && total < declared) {
-                let error = Error::Chunked(ChunkedError::DecodedLengthMismatch {
-                    declared,
-                    actual: total,
-                });
-                return Err(Box::new(error));
-            }
-        }
+        self.check_length(total, self.inner_done)?;
         let mut out = Vec::with_capacity(self.data.len() + 256);
         self.signer.write_chunk(&self.data, &mut out);
         self.data.clear();
@@ -92,8 +94,42 @@ impl<B> ChunkedBody<B> {
             self.signer.write_final(&mut out);
             self.done = true;
         }
-        self.remaining = self.remaining.map(|n| n.saturating_sub(out.len() as u64));
         Ok(Bytes::from(out))
+    }
+
+    /// Signs `chunk`, a whole chunk taken from the inner body, and queues
+    /// its header, the chunk itself and its line end.
+    fn queue_chunk(&mut self, chunk: Bytes) -> Result<(), BoxError> {
+        self.check_length(self.signer.written() + chunk.len() as u64, false)?;
+        if let Some(frame) = self.signer.sign_chunk(&chunk) {
+            self.queued
+                .push_back(Bytes::copy_from_slice(frame.header()));
+            self.queued.push_back(chunk);
+            self.queued.push_back(Bytes::from_static(frame.trailer()));
+        }
+        Ok(())
+    }
+
+    /// Fails when `total` bytes of data are more than declared, or fewer
+    /// at the `end`.
+    fn check_length(&self, total: u64, end: bool) -> Result<(), BoxError> {
+        if let Some(declared) = self.signer.upload().decoded_length() {
+            if total > declared || (end && total < declared) {
+                let error = Error::Chunked(ChunkedError::DecodedLengthMismatch {
+                    declared,
+                    actual: total,
+                });
+                return Err(Box::new(error));
+            }
+        }
+        Ok(())
+    }
+
+    /// `frame`, counted off what is left to yield.
+    fn yielded(&mut self, frame: Bytes) -> Frame<Bytes> {
+        let len = frame.len() as u64;
+        self.remaining = self.remaining.map(|n| n.saturating_sub(len));
+        Frame::data(frame)
     }
 }
 
@@ -113,15 +149,28 @@ where
         let this = self.get_mut();
         let size = this.signer.upload().get_chunk_size();
         loop {
+            if let Some(frame) = this.queued.pop_front() {
+                return Poll::Ready(Some(Ok(this.yielded(frame))));
+            }
             if this.done {
                 return Poll::Ready(None);
             }
-            // Copy at most one chunk out of the inner body's last frame.
+            // A whole chunk in the inner body's frame: sent as it is.
+            if this.data.is_empty() && this.pending.len() >= size {
+                let chunk = this.pending.split_to(size);
+                if let Err(error) = this.queue_chunk(chunk) {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(error)));
+                }
+                continue;
+            }
+            // Else copy at most one chunk out of it.
             let n = (size - this.data.len()).min(this.pending.len());
             this.data.extend_from_slice(&this.pending[..n]);
             this.pending.advance(n);
             if this.data.len() == size || (this.inner_done && this.pending.is_empty()) {
-                return Poll::Ready(Some(this.frame().map(Frame::data)));
+                let frame = this.frame().map(|frame| this.yielded(frame));
+                return Poll::Ready(Some(frame));
             }
             match this.inner.as_mut().poll_frame(cx) {
                 Poll::Pending => return Poll::Pending,

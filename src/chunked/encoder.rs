@@ -359,19 +359,68 @@ impl ChunkSigner {
     /// # Ok::<(), http_sigv4::Error>(())
     /// ```
     pub fn write_chunk(&mut self, data: &[u8], out: &mut Vec<u8>) {
-        if data.is_empty() || self.finished {
+        let Some(frame) = self.sign_chunk(data) else {
             return;
+        };
+        out.reserve(frame.header().len() + data.len() + frame.trailer().len());
+        out.extend_from_slice(frame.header());
+        out.extend_from_slice(data);
+        out.extend_from_slice(frame.trailer());
+    }
+
+    /// Signs `data` as the next chunk and returns its framing, without
+    /// copying the data: send [`ChunkFrame::header`], then `data`, then
+    /// [`ChunkFrame::trailer`] (with a vectored write, or as separate
+    /// body frames). `None` when there is nothing to send: `data` is empty
+    /// (the final chunk is [`write_final`](Self::write_final)'s) or the
+    /// final chunk was written.
+    ///
+    /// [`write_chunk`](Self::write_chunk) is this, copied into one buffer;
+    /// the same rule holds for chunk sizes.
+    ///
+    /// ```
+    /// use std::io::{IoSlice, Write};
+    /// # use std::time::SystemTime;
+    /// # use http_sigv4::{ChunkedUpload, Credentials, Signer};
+    /// # let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "s3");
+    /// # let mut req = http::Request::put("https://b.s3.amazonaws.com/k").body(()).unwrap();
+    /// let upload = ChunkedUpload::new(Some(3));
+    /// let mut chunks = signer.sign_chunked_at(&mut req, &upload, SystemTime::UNIX_EPOCH)?;
+    /// let data = b"abc";
+    /// let mut wire = Vec::new(); // a socket, say
+    /// let frame = chunks.sign_chunk(data).expect("data to send");
+    /// assert!(frame.header().starts_with(b"3;chunk-signature="));
+    /// assert_eq!(frame.trailer(), b"\r\n");
+    /// let parts = [IoSlice::new(frame.header()), IoSlice::new(data), IoSlice::new(frame.trailer())];
+    /// // A `Vec` takes every part at once; a socket may need more calls.
+    /// assert_eq!(wire.write_vectored(&parts).unwrap(), frame.header().len() + 3 + 2);
+    /// chunks.write_final(&mut wire);
+    /// assert_eq!(wire.len() as u64, upload.framed_length().unwrap());
+    /// assert!(chunks.sign_chunk(b"more").is_none()); // finished
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn sign_chunk(&mut self, data: &[u8]) -> Option<ChunkFrame> {
+        if data.is_empty() || self.finished {
+            return None;
         }
         #[cfg(feature = "checksums")]
         if let Some(checksum) = &mut self.checksum {
             checksum.update(data);
         }
         self.written += data.len() as u64;
-        out.reserve(data.len() + 100);
-        out.extend_from_slice(format!("{:x}", data.len()).as_bytes());
-        self.write_signature(data, out);
-        out.extend_from_slice(data);
-        out.extend_from_slice(b"\r\n");
+        let mut frame = ChunkFrame {
+            header: [0; MAX_HEADER_LEN],
+            header_len: 0,
+        };
+        frame.push_hex(data.len() as u64);
+        if self.upload.payload.signs_chunks() {
+            let signature = self.context.chunk_signature(&self.previous, data);
+            frame.push(CHUNK_SIGNATURE_EXT.as_bytes());
+            frame.push(&hex64(&signature));
+            self.previous = signature;
+        }
+        frame.push(b"\r\n");
+        Some(frame)
     }
 
     /// Appends the final, empty chunk and, for the trailer forms, the
@@ -434,6 +483,93 @@ impl ChunkSigner {
     }
 }
 
+/// The longest chunk header: 16 hex digits of size, the signature
+/// extension and `\r\n`.
+const MAX_HEADER_LEN: usize = 16 + CHUNK_SIGNATURE_EXT.len() + 64 + 2;
+
+/// The framing of one signed chunk, from [`ChunkSigner::sign_chunk`]: its
+/// header line, sent before the chunk's data, and the line end after it.
+///
+/// ```
+/// # use std::time::SystemTime;
+/// # use http_sigv4::{ChunkedUpload, Credentials, Signer};
+/// # let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "s3");
+/// # let mut req = http::Request::put("https://b.s3.amazonaws.com/k").body(()).unwrap();
+/// let mut chunks = signer.sign_chunked_at(&mut req, &ChunkedUpload::new(Some(10)), SystemTime::UNIX_EPOCH)?;
+/// let frame = chunks.sign_chunk(&[0; 10]).unwrap();
+/// // `a` (10 in hex), the extension, 64 hex digits, CRLF.
+/// assert_eq!(frame.header().len(), 1 + 17 + 64 + 2);
+/// # Ok::<(), http_sigv4::Error>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct ChunkFrame {
+    header: [u8; MAX_HEADER_LEN],
+    header_len: usize,
+}
+
+impl ChunkFrame {
+    /// The chunk's header line: `<hex size>;chunk-signature=<signature>\r\n`
+    /// (`<hex size>\r\n` for `ChunkedPayload::UnsignedWithChecksum`).
+    ///
+    /// ```
+    /// # use std::time::SystemTime;
+    /// # use http_sigv4::{ChunkedUpload, Credentials, Signer};
+    /// # let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "s3");
+    /// # let mut req = http::Request::put("https://b.s3.amazonaws.com/k").body(()).unwrap();
+    /// # let mut chunks = signer.sign_chunked_at(&mut req, &ChunkedUpload::new(Some(65_536)), SystemTime::UNIX_EPOCH)?;
+    /// let frame = chunks.sign_chunk(&[0; 65_536]).unwrap();
+    /// assert!(frame.header().starts_with(b"10000;chunk-signature="));
+    /// assert!(frame.header().ends_with(b"\r\n"));
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn header(&self) -> &[u8] {
+        &self.header[..self.header_len]
+    }
+
+    /// What follows the chunk's data: `\r\n`.
+    ///
+    /// ```
+    /// # use std::time::SystemTime;
+    /// # use http_sigv4::{ChunkedUpload, Credentials, Signer};
+    /// # let signer = Signer::new(Credentials::new("AKID", "SECRET", None::<String>), "us-east-1", "s3");
+    /// # let mut req = http::Request::put("https://b.s3.amazonaws.com/k").body(()).unwrap();
+    /// # let mut chunks = signer.sign_chunked_at(&mut req, &ChunkedUpload::new(Some(1)), SystemTime::UNIX_EPOCH)?;
+    /// assert_eq!(chunks.sign_chunk(b"x").unwrap().trailer(), b"\r\n");
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    pub fn trailer(&self) -> &'static [u8] {
+        b"\r\n"
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        let end = self.header_len + bytes.len();
+        // The header's parts fit MAX_HEADER_LEN by construction.
+        if let Some(slot) = self.header.get_mut(self.header_len..end) {
+            slot.copy_from_slice(bytes);
+            self.header_len = end;
+        }
+    }
+
+    /// Appends `n` in lowercase hex, without leading zeros.
+    fn push_hex(&mut self, n: u64) {
+        let digits = hex_len(n) as usize;
+        let mut hex = [0u8; 16];
+        for (i, digit) in hex[..digits].iter_mut().rev().enumerate() {
+            *digit = b"0123456789abcdef"[((n >> (4 * i)) & 0xf) as usize];
+        }
+        self.push(&hex[..digits]);
+    }
+}
+
+impl fmt::Debug for ChunkFrame {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A chunk signature is sent in the clear: nothing to hide.
+        f.debug_struct("ChunkFrame")
+            .field("header", &String::from_utf8_lossy(self.header()))
+            .finish()
+    }
+}
+
 impl fmt::Debug for ChunkSigner {
     /// The signing key is never shown.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -479,6 +615,18 @@ mod tests {
                     requested: size
                 }))
             );
+        }
+    }
+
+    #[test]
+    fn chunk_sizes_in_hex() {
+        for n in [1u64, 9, 10, 255, 65_536, 66_560, u64::MAX] {
+            let mut frame = ChunkFrame {
+                header: [0; MAX_HEADER_LEN],
+                header_len: 0,
+            };
+            frame.push_hex(n);
+            assert_eq!(frame.header(), format!("{n:x}").as_bytes());
         }
     }
 

@@ -15,7 +15,7 @@ pub use body::ChunkedBody;
 #[cfg(feature = "checksums")]
 pub use checksum::ChecksumAlgorithm;
 pub(crate) use decoder::{ChecksumCheck, ChunkedDecoder, ChunkedMode, ChunkedSummary};
-pub use encoder::{ChunkSigner, ChunkedPayload, ChunkedUpload};
+pub use encoder::{ChunkFrame, ChunkSigner, ChunkedPayload, ChunkedUpload};
 pub use error::ChunkedError;
 pub use reader::ChunkedReader;
 pub(crate) use string_to_sign::ChunkContext;

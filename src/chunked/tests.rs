@@ -175,6 +175,28 @@ fn aws_streaming_example_body_byte_for_byte() {
     assert_eq!(body, expected);
 }
 
+/// The same example sent without copying the data: each chunk's header
+/// and line end from `sign_chunk`, the data borrowed beside them.
+#[test]
+fn aws_streaming_example_by_sign_chunk() {
+    let mut req = example_request();
+    let mut chunks = s3_signer()
+        .sign_chunked_at(&mut req, &ChunkedUpload::new(Some(66_560)), time())
+        .unwrap();
+    let data = vec![b'a'; 66_560];
+    let mut body = Vec::new();
+    for chunk in data.chunks(65_536) {
+        let frame = chunks.sign_chunk(chunk).unwrap();
+        body.extend_from_slice(frame.header());
+        body.extend_from_slice(chunk);
+        body.extend_from_slice(frame.trailer());
+    }
+    assert!(chunks.sign_chunk(&[]).is_none());
+    chunks.write_final(&mut body);
+    assert!(chunks.sign_chunk(b"late").is_none());
+    assert_eq!(body, documented_body(streaming::CHUNKS, b"\r\n"));
+}
+
 #[cfg(feature = "checksums")]
 #[test]
 fn aws_trailer_example_byte_for_byte() {
@@ -595,6 +617,73 @@ fn split_at_every_byte_gives_the_same_result() {
     }
 }
 
+/// `feed_bytes`, alone and mixed with `feed` on either side of each split:
+/// the same data, and what `feed_bytes` gives out lies in its input.
+#[cfg(feature = "bytes")]
+#[test]
+fn feeding_bytes_split_anywhere_gives_the_same_result() {
+    use bytes::Bytes;
+    let data: Vec<u8> = (0..100u32).map(|i| i as u8).collect();
+    for upload in uploads(Some(data.len() as u64)) {
+        let (req, body, ctx) = encode_small(&data, &upload, 30);
+        let mode = mode_of(&req);
+        let body = Bytes::from(body);
+        for split in 0..=body.len() {
+            for slices_first in [true, false] {
+                let mut decoder = ChunkedDecoder::new(ctx.clone(), mode.clone(), Some(100));
+                let mut copied = Vec::new();
+                let mut shared = Vec::new();
+                let (first, second) = (body.slice(..split), body.slice(split..));
+                if slices_first {
+                    decoder.feed(&first, &mut copied).unwrap();
+                    decoder.feed_bytes(second, &mut shared).unwrap();
+                } else {
+                    decoder.feed_bytes(first, &mut shared).unwrap();
+                    decoder.feed(&second, &mut copied).unwrap();
+                }
+                decoder.finish().unwrap();
+                let shared: Vec<u8> = shared.concat();
+                let decoded = match slices_first {
+                    true => [copied, shared].concat(),
+                    false => [shared, copied].concat(),
+                };
+                assert_eq!(decoded, data, "split at {split}");
+            }
+            let mut decoder = ChunkedDecoder::new(ctx.clone(), mode.clone(), Some(100));
+            let mut out = Vec::new();
+            decoder.feed_bytes(body.slice(..split), &mut out).unwrap();
+            decoder.feed_bytes(body.slice(split..), &mut out).unwrap();
+            decoder.finish().unwrap();
+            let within = body.as_ptr_range();
+            assert!(out.iter().all(|piece| within.contains(&piece.as_ptr())));
+            assert_eq!(out.concat(), data, "split at {split}");
+        }
+    }
+}
+
+/// A changed byte of data fed as `Bytes`: nothing of its chunk given out.
+#[cfg(feature = "bytes")]
+#[test]
+fn a_bad_chunk_fed_as_bytes_gives_nothing_out() {
+    let data = vec![7u8; 20_000];
+    let upload = ChunkedUpload::new(Some(20_000)).chunk_size(MIN_CHUNK_SIZE);
+    let (req, mut body, ctx) = encode(&data, &upload);
+    let second_chunk_data = body.len() - 10_000;
+    body[second_chunk_data] ^= 1;
+    let body = bytes::Bytes::from(body);
+    let mut decoder = ChunkedDecoder::new(ctx, mode_of(&req), Some(20_000));
+    let mut out = Vec::new();
+    let error = decoder.feed_bytes(body, &mut out).unwrap_err();
+    assert!(matches!(
+        error,
+        Error::Chunked(ChunkedError::ChunkSignatureMismatch { .. })
+    ));
+    // The byte is in the second chunk's data: the first chunk, and not a
+    // byte more.
+    let given: usize = out.iter().map(|piece| piece.len()).sum();
+    assert_eq!(given, MIN_CHUNK_SIZE);
+}
+
 /// Whether altering `body[i]` by `flip` only changes the case of a letter
 /// that is read case-insensitively: a chunk size's hex digit or a trailer's
 /// name.
@@ -714,6 +803,31 @@ fn the_body_wrapper_frames_as_the_reader_does() {
         }
         out
     }
+
+    // Whole chunks in one inner frame go out as slices of it.
+    let one = Bytes::from(vec![5u8; 150_000]);
+    let mut req = http::Request::put("https://bucket.s3.amazonaws.com/object")
+        .body(())
+        .unwrap();
+    let upload = ChunkedUpload::new(Some(150_000));
+    let chunks = s3_signer()
+        .sign_chunked_at(&mut req, &upload, time())
+        .unwrap();
+    let mut body = chunks.into_body(Frames(VecDeque::from([one.clone()])));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let mut framed = Vec::new();
+    let mut shared = 0;
+    while let Some(frame) = runtime.block_on(body.frame()) {
+        let data = frame.unwrap().into_data().unwrap();
+        if one.as_ptr_range().contains(&data.as_ptr()) {
+            shared += data.len();
+        }
+        framed.extend_from_slice(&data);
+    }
+    assert_eq!(shared, 2 * 65_536);
+    assert_eq!(framed, encode(&one, &upload).1);
 
     let data = vec![9u8; 150_000];
     for frame_size in [1_000, 7_777, 65_536, 150_000] {

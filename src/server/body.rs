@@ -3,6 +3,7 @@
 //! response body ([`VerifyResponseBody`]), the inner service's or an error
 //! document.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
@@ -44,6 +45,9 @@ enum State<B> {
         chunked: bool,
         verification: Verification,
         trailers: Option<HeaderMap>,
+        /// Checked aws-chunked data still to give: slices of the frames
+        /// read, not copies.
+        ready: VecDeque<Bytes>,
     },
     /// An unsigned payload: passed on as it is.
     Unchecked(Pin<Box<B>>),
@@ -63,6 +67,7 @@ impl<B> VerifiedBody<B> {
             checker: Some(Box::new(checker)),
             verification,
             trailers: None,
+            ready: VecDeque::new(),
         })
     }
 
@@ -126,7 +131,11 @@ where
                 chunked,
                 verification,
                 trailers,
+                ready,
             } => loop {
+                if let Some(data) = ready.pop_front() {
+                    return Poll::Ready(Some(Ok(Frame::data(data))));
+                }
                 let Some(check) = checker.as_mut() else {
                     return Poll::Ready(None);
                 };
@@ -136,7 +145,10 @@ where
                             let data = data.copy_to_bytes(data.remaining());
                             let result = if *chunked {
                                 let mut out = Vec::new();
-                                check.feed(&data, &mut out).map(|()| Bytes::from(out))
+                                check.feed_bytes(data, &mut out).map(|()| {
+                                    ready.extend(out);
+                                    Bytes::new()
+                                })
                             } else {
                                 check.update(&data).map(|()| data)
                             };

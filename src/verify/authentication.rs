@@ -13,6 +13,8 @@ use std::borrow::Cow;
 
 use http::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, DATE};
 
+use super::presigned::{self, Params, SignedQuery};
+#[cfg(feature = "sigv4a")]
 use crate::canonical::query::decode_component;
 use crate::error::Malformed;
 use crate::signer::{X_AMZ_DATE, X_AMZ_SECURITY_TOKEN};
@@ -76,8 +78,8 @@ impl Kind {
 #[derive(Debug)]
 pub(crate) struct Presigned {
     pub(crate) expires_secs: u64,
-    /// The raw query without the `X-Amz-Signature` parameter.
-    pub(crate) signed_query: String,
+    /// The canonical query of the parameters the signature covers.
+    pub(crate) signed_query: SignedQuery,
 }
 
 impl Authentication {
@@ -98,9 +100,10 @@ impl Authentication {
                 let value = value.to_str().map_err(|_| Malformed::UnexpectedComponent)?;
                 Self::from_header(value, headers)
             }
-            (None, _) => match query {
-                Some(q) if has_param(q, "X-Amz-Algorithm") => Self::from_query(q, token_signed),
-                _ => Err(Malformed::MissingAuthentication),
+            (None, _) => match query.map(|q| presigned::read(q, token_signed)) {
+                Some(Ok(Some((params, signed_query)))) => Self::from_query(params, signed_query),
+                Some(Err(e)) => Err(e),
+                Some(Ok(None)) | None => Err(Malformed::MissingAuthentication),
             },
         }
     }
@@ -154,52 +157,11 @@ impl Authentication {
         )
     }
 
-    fn from_query(query: &str, token_signed: bool) -> Result<Self, Malformed> {
-        let names = [
-            "X-Amz-Algorithm",
-            "X-Amz-Credential",
-            "X-Amz-Date",
-            "X-Amz-Expires",
-            "X-Amz-SignedHeaders",
-            "X-Amz-Signature",
-            "X-Amz-Security-Token",
-        ];
-        // Borrowed from the query unless a value has escapes to decode.
-        let mut values: [Option<Cow<'_, str>>; 7] = Default::default();
-        // SigV4a's, raw; in a SigV4 URL it is an ordinary parameter.
+    fn from_query(params: Params<'_>, signed_query: SignedQuery) -> Result<Self, Malformed> {
         #[cfg(feature = "sigv4a")]
-        let mut region_sets: Vec<&str> = Vec::new();
-        let mut signed_query = String::with_capacity(query.len());
-        for piece in query.split('&').filter(|p| !p.is_empty()) {
-            let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
-            #[cfg(feature = "sigv4a")]
-            if name == X_AMZ_REGION_SET_PARAM {
-                region_sets.push(value);
-            }
-            if let Some(i) = names.iter().position(|n| *n == name) {
-                let decoded = match decode_text(value) {
-                    Ok(decoded) => decoded,
-                    // No credentials hold such a token: the token check
-                    // rejects it (`SessionTokenMismatch`).
-                    Err(bytes) if names[i] == "X-Amz-Security-Token" => {
-                        Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())
-                    }
-                    Err(_) => return Err(not_utf8(names[i])),
-                };
-                if values[i].replace(decoded).is_some() {
-                    return Err(Malformed::Repeated { name: names[i] });
-                }
-            }
-            let unsigned =
-                name == "X-Amz-Signature" || (!token_signed && name == "X-Amz-Security-Token");
-            if !unsigned {
-                if !signed_query.is_empty() {
-                    signed_query.push('&');
-                }
-                signed_query.push_str(piece);
-            }
-        }
-        let [algorithm, credential, date, expires, signed_headers, signature, token] = values;
+        let region_sets = params.region_sets;
+        let [algorithm, credential, date, expires, signed_headers, signature, token] =
+            params.values;
         fn required<'q>(
             value: Option<Cow<'q, str>>,
             name: &'static str,
@@ -309,15 +271,10 @@ impl Authentication {
         if !names.iter().any(|n| n == "host") {
             return Err(Malformed::HostNotSigned);
         }
-        let is_lower_hex = signature
-            .bytes()
-            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        if !is_lower_hex {
-            return Err(Malformed::InvalidSignature);
-        }
         let scheme = match kind {
             Kind::SigV4 => {
                 let _ = region_set;
+                // Refuses anything but 64 lowercase hex digits.
                 let raw_signature =
                     decode_lower_hex_32(signature).ok_or(Malformed::InvalidSignature)?;
                 Scheme::Hmac {
@@ -327,6 +284,12 @@ impl Authentication {
             }
             #[cfg(feature = "sigv4a")]
             Kind::SigV4a => {
+                let is_lower_hex = signature
+                    .bytes()
+                    .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+                if !is_lower_hex {
+                    return Err(Malformed::InvalidSignature);
+                }
                 let region_set = region_set.ok_or(Malformed::MissingComponent {
                     name: X_AMZ_REGION_SET_PARAM,
                 })?;
@@ -393,48 +356,36 @@ static ALLOWED: [bool; 256] = {
 
 /// The 32 bytes written as 64 lowercase hex digits in `hex`, or `None`.
 fn decode_lower_hex_32(hex: &str) -> Option<[u8; 32]> {
-    let digit = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
-    };
     let bytes: &[u8; 64] = hex.as_bytes().try_into().ok()?;
     let mut out = [0u8; 32];
+    // Each digit's value, or 0xff: or-ed together, any bad digit shows.
+    let mut bad = 0u8;
     for (byte, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
-        *byte = digit(pair[0])? << 4 | digit(pair[1])?;
+        let (hi, lo) = (
+            LOWER_HEX[usize::from(pair[0])],
+            LOWER_HEX[usize::from(pair[1])],
+        );
+        bad |= hi | lo;
+        *byte = hi << 4 | lo;
     }
-    Some(out)
+    (bad < 16).then_some(out)
 }
 
-/// A presigned parameter's value, percent-decoded (`+` as a space):
-/// borrowed when there is nothing to decode; `Err` with the bytes when
-/// they are not UTF-8.
-fn decode_text(raw: &str) -> Result<Cow<'_, str>, Vec<u8>> {
-    if !raw.contains(['%', '+']) {
-        return Ok(Cow::Borrowed(raw));
+/// `LOWER_HEX[b]`: the value of the lowercase hex digit `b`, or 0xff.
+static LOWER_HEX: [u8; 256] = {
+    let mut table = [0xff; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = match byte {
+            b'0'..=b'9' => byte - b'0',
+            b'a'..=b'f' => byte - b'a' + 10,
+            _ => 0xff,
+        };
+        b += 1;
     }
-    String::from_utf8(decode_component(raw))
-        .map(Cow::Owned)
-        .map_err(|e| e.into_bytes())
-}
-
-/// The error for a presigned parameter whose decoded value is not UTF-8.
-fn not_utf8(param: &str) -> Malformed {
-    match param {
-        "X-Amz-Algorithm" => Malformed::UnknownAlgorithm,
-        "X-Amz-Date" => Malformed::InvalidDate,
-        "X-Amz-Expires" => Malformed::InvalidExpires,
-        "X-Amz-SignedHeaders" => Malformed::InvalidSignedHeaders,
-        "X-Amz-Signature" => Malformed::InvalidSignature,
-        _ => Malformed::InvalidCredential,
-    }
-}
-
-fn has_param(query: &str, name: &str) -> bool {
-    query
-        .split('&')
-        .any(|piece| piece.split_once('=').map_or(piece, |(n, _)| n) == name)
-}
+    table
+};
 
 /// The signing time of a header-signed request: `x-amz-date`, or `date`
 /// when there is no `x-amz-date` (the API Gateway rule).
@@ -560,9 +511,9 @@ mod tests {
         let q = "X-Amz-Algorithm=AWS4-ECDSA-P256-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fservice%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600&X-Amz-Region-Set=us-east-1&X-Amz-Signature=3045022100a28466db6c76223d5aa6ed436a8451b30e21ba0a076e7f2f943dd1f3d2816249022049e4b3746929cd2a2cb7b7984dbe0f5d40a300e7d9a7a7f1307c196b6f96b61a";
         let a = Authentication::from_request(&HeaderMap::new(), Some(q), true).unwrap();
         assert!(matches!(&a.scheme, Scheme::Ecdsa { region_set, .. } if region_set == "us-east-1"));
-        let p = a.presigned.unwrap();
-        assert!(p.signed_query.contains("X-Amz-Region-Set=us-east-1"));
-        assert!(!p.signed_query.contains("X-Amz-Signature"));
+        let p = a.presigned.unwrap().signed_query.to_canonical(q);
+        assert!(p.contains("X-Amz-Region-Set=us-east-1"));
+        assert!(!p.contains("X-Amz-Signature"));
         let twice = q.replace("X-Amz-Expires", "X-Amz-Region-Set=*&X-Amz-Expires");
         assert_eq!(
             Authentication::from_request(&HeaderMap::new(), Some(&twice), true).unwrap_err(),
@@ -579,7 +530,8 @@ mod tests {
             .presigned
             .unwrap()
             .signed_query
-            .starts_with("X-Amz-Region-Set=a&X-Amz-Region-Set=b&"));
+            .to_canonical(v4)
+            .contains("&X-Amz-Region-Set=a&X-Amz-Region-Set=b&"));
     }
 
     #[test]
@@ -606,6 +558,28 @@ mod tests {
         for (header, expected) in cases {
             assert_eq!(parse(header).unwrap_err(), expected, "{header}");
         }
+    }
+
+    #[test]
+    fn signatures_decode_from_lowercase_hex_only() {
+        let good = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
+        for byte in 0..=127u8 {
+            for at in [0, 63] {
+                let mut digits = good.as_bytes().to_vec();
+                digits[at] = byte;
+                let text = String::from_utf8(digits).unwrap();
+                let expected = match byte {
+                    b'0'..=b'9' | b'a'..=b'f' => hex::decode(&text).ok(),
+                    _ => None,
+                };
+                assert_eq!(
+                    decode_lower_hex_32(&text).map(Vec::from),
+                    expected,
+                    "{text}"
+                );
+            }
+        }
+        assert_eq!(decode_lower_hex_32(&good[..62]), None);
     }
 
     #[test]
@@ -645,8 +619,11 @@ mod tests {
         assert_eq!(a.access_key_id, "AKIDEXAMPLE");
         let p = a.presigned.unwrap();
         assert_eq!(p.expires_secs, 3600);
-        assert!(!p.signed_query.contains("X-Amz-Signature"));
-        assert!(p.signed_query.ends_with("X-Amz-Expires=3600"));
+        let signed_query = p.signed_query.to_canonical(q);
+        assert!(!signed_query.contains("X-Amz-Signature"));
+        // aws-signing-test-suite/v4/get-vanilla: the canonical query
+        // in query-canonical-request.txt.
+        assert_eq!(signed_query, "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host");
     }
 
     #[test]

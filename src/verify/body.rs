@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+#[cfg(feature = "bytes")]
+use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
 use super::head::{HeadState, VerifiedHead};
@@ -165,6 +167,56 @@ impl BodyChecker {
             _ => {
                 self.update(input)?;
                 out.extend_from_slice(input);
+                Ok(())
+            }
+        }
+    }
+
+    /// [`feed`](Self::feed) without copying the body: `out` receives the
+    /// payload as slices of the `input` buffers (reference-counted, as
+    /// `Bytes` are), an aws-chunked body's data once each chunk is checked.
+    /// For servers whose body arrives as `Bytes` frames (hyper, axum).
+    ///
+    /// The data of an aws-chunked chunk not yet complete is held as such
+    /// slices: the memory held is that of the input buffers the chunk spans
+    /// (one chunk's worth, and the rest of the buffers it lies in).
+    ///
+    /// ```
+    /// # use std::time::{Duration, UNIX_EPOCH};
+    /// use bytes::Bytes;
+    /// # use http_sigv4::{ChunkedUpload, Credentials, Signer, Verifier};
+    /// # let creds = Credentials::new("AKID", "SECRET", None::<String>);
+    /// # let lookup = { let c = creds.clone(); move |_: &str| Some(c.clone()) };
+    /// # let t = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+    /// let mut req = http::Request::put("https://b.s3.amazonaws.com/k").body(()).unwrap();
+    /// let upload = ChunkedUpload::new(Some(3));
+    /// let mut chunks = Signer::s3(creds, "us-east-1").sign_chunked_at(&mut req, &upload, t)?;
+    /// let mut framed = Vec::new();
+    /// chunks.write_chunk(b"abc", &mut framed);
+    /// chunks.write_final(&mut framed);
+    /// let framed = Bytes::from(framed);
+    ///
+    /// let head = Verifier::new(lookup, "us-east-1", "s3").verify_head_at(&req, t)?;
+    /// let mut checker = head.into_body_checker()?;
+    /// let mut data = Vec::new();
+    /// checker.feed_bytes(framed.slice(..50), &mut data)?;
+    /// checker.feed_bytes(framed.slice(50..), &mut data)?;
+    /// checker.finish()?;
+    /// // A slice of the framed body, not a copy.
+    /// assert_eq!(data, [Bytes::from_static(b"abc")]);
+    /// assert!(framed.as_ptr_range().contains(&data[0].as_ptr()));
+    /// # Ok::<(), http_sigv4::Error>(())
+    /// ```
+    #[cfg(feature = "bytes")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "bytes")))]
+    pub fn feed_bytes(&mut self, input: Bytes, out: &mut Vec<Bytes>) -> Result<(), Error> {
+        match &mut self.state {
+            BodyState::AwsChunked { decoder, .. } => decoder.feed_bytes(input, out),
+            _ => {
+                self.update(&input)?;
+                if !input.is_empty() {
+                    out.push(input);
+                }
                 Ok(())
             }
         }

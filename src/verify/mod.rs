@@ -66,6 +66,7 @@ mod body;
 mod head;
 mod key_cache;
 mod payload;
+mod presigned;
 mod request_checks;
 mod signature;
 mod verified;

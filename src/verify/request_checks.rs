@@ -94,9 +94,10 @@ impl<L> Verifier<L> {
                 .unwrap_or_default();
             return Err(Malformed::SignedHeaderMissing { name: missing }.into());
         }
+        let raw_query = req.uri().query().unwrap_or("");
         let query = match &auth.presigned {
-            Some(presigned) => presigned.signed_query.as_str(),
-            None => req.uri().query().unwrap_or(""),
+            Some(presigned) => presigned.signed_query.as_query(raw_query),
+            None => canonical::Query::Raw(raw_query),
         };
         let mut out = String::with_capacity(512);
         canonical::write_canonical_request(
@@ -104,7 +105,7 @@ impl<L> Verifier<L> {
             &canonical::Parts {
                 method: req.method().as_str(),
                 path: req.uri().path(),
-                query: canonical::Query::Raw(query),
+                query,
                 headers: &headers,
                 signed_headers: None,
                 payload_hash: "",

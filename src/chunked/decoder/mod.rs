@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+#[cfg(feature = "bytes")]
+use bytes::{Buf, Bytes};
 use sha2::{Digest, Sha256};
 
 #[cfg(feature = "checksums")]
@@ -55,6 +57,11 @@ pub(crate) struct ChunkedDecoder {
     claimed: [u8; 32],
     line: Vec<u8>,
     chunk: Vec<u8>,
+    /// The current chunk's data so far, when fed as `Bytes`
+    /// ([`feed_bytes`](Self::feed_bytes)): slices of the input, not copies.
+    /// At most one of `chunk` and `held` is not empty.
+    #[cfg(feature = "bytes")]
+    held: Vec<Bytes>,
     hasher: Sha256,
     decoded: u64,
     chunks: u64,
@@ -97,6 +104,8 @@ impl ChunkedDecoder {
             claimed: [0; 32],
             line: Vec::new(),
             chunk: Vec::new(),
+            #[cfg(feature = "bytes")]
+            held: Vec::new(),
             hasher: Sha256::new(),
             decoded: 0,
             chunks: 0,
@@ -134,6 +143,79 @@ impl ChunkedDecoder {
             }
         }
         Ok(())
+    }
+
+    /// [`feed`](Self::feed) without copying: `out` receives the data of
+    /// each checked chunk as slices of the input buffers. The data of a
+    /// chunk not yet complete is held as such slices, so the memory held is
+    /// that of the input buffers it spans.
+    #[cfg(feature = "bytes")]
+    pub(crate) fn feed_bytes(
+        &mut self,
+        mut input: Bytes,
+        out: &mut Vec<Bytes>,
+    ) -> Result<(), Error> {
+        if let Some(error) = &self.failed {
+            return Err(error.clone());
+        }
+        while !input.is_empty() {
+            match self.step_bytes(&input, out) {
+                Ok(used) => {
+                    input.advance(used);
+                    self.offset += used as u64;
+                }
+                Err(error) => {
+                    self.failed = Some(error.clone());
+                    self.held.clear();
+                    return Err(error);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// [`step`](Self::step) for [`feed_bytes`](Self::feed_bytes).
+    #[cfg(feature = "bytes")]
+    fn step_bytes(&mut self, input: &Bytes, out: &mut Vec<Bytes>) -> Result<usize, Error> {
+        let State::Data { remaining } = self.state else {
+            // Framing and trailers: no data for `out` (the final chunk is
+            // empty).
+            let mut none = Vec::new();
+            return self.step(input, &mut none);
+        };
+        if !self.chunk.is_empty() {
+            // A chunk begun by `feed` goes on where it began.
+            let mut copied = Vec::new();
+            let used = self.step(input, &mut copied)?;
+            if !copied.is_empty() {
+                out.push(Bytes::from(copied));
+            }
+            return Ok(used);
+        }
+        let n = usize::try_from(remaining)
+            .unwrap_or(usize::MAX)
+            .min(input.len());
+        let data = input.slice(..n);
+        let remaining = remaining - n as u64;
+        if self.mode.signs_chunks() {
+            self.hasher.update(&data);
+            self.held.push(data);
+            if remaining == 0 {
+                self.check_signature()?;
+                for piece in std::mem::take(&mut self.held) {
+                    self.account(&piece);
+                    out.push(piece);
+                }
+            }
+        } else {
+            self.account(&data);
+            out.push(data);
+        }
+        self.state = match remaining {
+            0 => State::DataEnd { seen: 0 },
+            _ => State::Data { remaining },
+        };
+        Ok(n)
     }
 
     /// Ends the body: fails if it stopped before the end of the final chunk
@@ -187,17 +269,23 @@ impl ChunkedDecoder {
                     .unwrap_or(usize::MAX)
                     .min(input.len());
                 let data = &input[..n];
-                if self.mode.signs_chunks() {
-                    self.hasher.update(data);
-                    self.chunk.extend_from_slice(data);
-                } else {
-                    self.release(data, out);
-                }
                 let remaining = remaining - n as u64;
-                if remaining == 0 {
-                    if self.mode.signs_chunks() {
+                if !self.mode.signs_chunks() {
+                    self.release(data, out);
+                } else if remaining == 0 && self.nothing_held() {
+                    // The whole chunk is in this input: checked where it
+                    // is, then passed on, never buffered.
+                    self.hasher.update(data);
+                    self.check_signature()?;
+                    self.release(data, out);
+                } else {
+                    self.hasher.update(data);
+                    self.hold(data);
+                    if remaining == 0 {
                         self.check_chunk(out)?;
                     }
+                }
+                if remaining == 0 {
                     self.state = State::DataEnd { seen: 0 };
                 } else {
                     self.state = State::Data { remaining };
@@ -311,8 +399,49 @@ impl ChunkedDecoder {
         Ok(())
     }
 
-    /// Checks the completed chunk's signature, then passes its data on.
+    /// Whether none of the current chunk's data is held.
+    fn nothing_held(&self) -> bool {
+        #[cfg(feature = "bytes")]
+        if !self.held.is_empty() {
+            return false;
+        }
+        self.chunk.is_empty()
+    }
+
+    /// Keeps `data` of the current chunk until the chunk is checked.
+    fn hold(&mut self, data: &[u8]) {
+        // A chunk begun by `feed_bytes` goes on where it began.
+        #[cfg(feature = "bytes")]
+        if !self.held.is_empty() {
+            self.held.push(Bytes::copy_from_slice(data));
+            return;
+        }
+        self.chunk.extend_from_slice(data);
+    }
+
+    /// Checks the buffered chunk's signature, then passes its data on.
     fn check_chunk(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
+        self.check_signature()?;
+        #[cfg(feature = "bytes")]
+        for piece in std::mem::take(&mut self.held) {
+            self.release(&piece, out);
+        }
+        if out.is_empty() {
+            // Handed over rather than copied: `out` takes the chunk's
+            // buffer, and the decoder `out`'s (empty) one.
+            std::mem::swap(out, &mut self.chunk);
+            self.account(out);
+        } else {
+            let chunk = std::mem::take(&mut self.chunk);
+            self.release(&chunk, out);
+            self.chunk = chunk;
+        }
+        self.chunk.clear();
+        Ok(())
+    }
+
+    /// Checks the claimed signature of the chunk hashed so far.
+    fn check_signature(&mut self) -> Result<(), Error> {
         let hash: [u8; 32] = std::mem::take(&mut self.hasher).finalize().into();
         if !self
             .context
@@ -321,10 +450,6 @@ impl ChunkedDecoder {
             return Err(ChunkedError::ChunkSignatureMismatch { chunk: self.frames }.into());
         }
         self.previous = self.claimed;
-        let chunk = std::mem::take(&mut self.chunk);
-        self.release(&chunk, out);
-        self.chunk = chunk;
-        self.chunk.clear();
         Ok(())
     }
 
@@ -333,12 +458,17 @@ impl ChunkedDecoder {
         if data.is_empty() {
             return;
         }
+        self.account(data);
+        out.extend_from_slice(data);
+    }
+
+    /// Counts `data` as passed on (length, running checksum).
+    fn account(&mut self, data: &[u8]) {
         #[cfg(feature = "checksums")]
         if let Some((_, running)) = &mut self.checksum {
             running.update(data);
         }
         self.decoded += data.len() as u64;
-        out.extend_from_slice(data);
     }
 
     fn malformed(&self, problem: &'static str) -> Error {

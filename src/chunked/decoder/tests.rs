@@ -347,3 +347,33 @@ fn signed_chunks_are_held_one_at_a_time() {
     decoder.feed(end.as_bytes(), &mut out).unwrap();
     assert_eq!(decoder.finish().unwrap().chunks, 50);
 }
+
+#[test]
+fn a_chunk_whole_in_one_piece_is_checked_before_it_is_passed_on() {
+    let ctx = context();
+    let data = vec![3u8; 10_000];
+    let signature = ctx.chunk_signature(&ctx.seed(), &data);
+    let header = format!("2710;chunk-signature={}\r\n", hex::encode(signature));
+    let frame = [header.as_bytes(), &data, b"\r\n"].concat();
+
+    // Checked where it is: never buffered, appended after what `out` held.
+    let mut decoder = ChunkedDecoder::new(ctx.clone(), ChunkedMode::Signed, None);
+    let mut out = b"earlier".to_vec();
+    decoder.feed(&frame, &mut out).unwrap();
+    assert_eq!(out, [b"earlier".as_slice(), &data].concat());
+    assert_eq!(decoder.chunk.capacity(), 0);
+    assert_eq!(decoder.decoded, 10_000);
+
+    // One changed byte of data: refused, and nothing passed on.
+    let mut changed = frame.clone();
+    changed[header.len() + 5] ^= 1;
+    let mut decoder = ChunkedDecoder::new(ctx, ChunkedMode::Signed, None);
+    let mut out = Vec::new();
+    assert!(matches!(
+        decoder.feed(&changed, &mut out),
+        Err(Error::Chunked(ChunkedError::ChunkSignatureMismatch {
+            chunk: 1
+        }))
+    ));
+    assert!(out.is_empty());
+}
