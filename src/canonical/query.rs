@@ -23,11 +23,83 @@ pub(crate) fn write_canonical_query(out: &mut String, query: &str) {
     if query.is_empty() {
         return;
     }
+    if is_canonically_encoded(query) {
+        write_sorted_as_is(out, query);
+        return;
+    }
     // Every encoded name and value goes into one scratch buffer; the pairs
     // are ranges into it, sorted without copying the strings.
     let mut scratch = String::with_capacity(query.len() + query.len() / 2 + 8);
     let pairs = encode_pairs(&mut scratch, query, |_| true);
     write_merged(out, &scratch, &pairs, &[]);
+}
+
+/// How many query parameters [`write_sorted_as_is`] sorts on the stack.
+const INLINE_PAIRS: usize = 16;
+
+/// Whether every name and value of `query` is already in its canonical
+/// form, so that decoding and encoding it again would give it back: only
+/// unreserved bytes and `%XX` escapes (uppercase hex) of bytes that are not
+/// unreserved, at most one `=` per `&`-separated piece.
+fn is_canonically_encoded(query: &str) -> bool {
+    let bytes = query.as_bytes();
+    let mut equals_in_piece = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b if UNRESERVED[usize::from(b)] => {}
+            b'&' => equals_in_piece = false,
+            b'=' if !equals_in_piece => equals_in_piece = true,
+            b'%' => match bytes.get(i + 1..i + 3) {
+                Some(&[hi, lo]) if is_upper_hex(hi) && is_upper_hex(lo) => match hex_pair(hi, lo) {
+                    Some(byte) if !UNRESERVED[usize::from(byte)] => i += 2,
+                    _ => return false,
+                },
+                _ => return false,
+            },
+            _ => return false,
+        }
+        i += 1;
+    }
+    true
+}
+
+fn is_upper_hex(b: u8) -> bool {
+    matches!(b, b'0'..=b'9' | b'A'..=b'F')
+}
+
+/// Appends the canonical query of `query`, whose names and values are
+/// canonically encoded already ([`is_canonically_encoded`]): its pieces
+/// are sorted as they are, borrowed, with `=` added where a name has none.
+fn write_sorted_as_is(out: &mut String, query: &str) {
+    let mut inline = [("", ""); INLINE_PAIRS];
+    let mut len = 0;
+    let mut spilled = Vec::new();
+    for piece in query.split('&').filter(|piece| !piece.is_empty()) {
+        let pair = piece.split_once('=').unwrap_or((piece, ""));
+        if len < INLINE_PAIRS {
+            inline[len] = pair;
+            len += 1;
+        } else {
+            if spilled.is_empty() {
+                spilled.extend_from_slice(&inline);
+            }
+            spilled.push(pair);
+        }
+    }
+    let pairs = match spilled.is_empty() {
+        true => &mut inline[..len],
+        false => &mut spilled[..],
+    };
+    pairs.sort_unstable();
+    for (i, (name, value)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(name);
+        out.push('=');
+        out.push_str(value);
+    }
 }
 
 /// A query parameter, encoded: ranges of its name and value in a scratch
@@ -321,6 +393,66 @@ mod tests {
         let theirs: String =
             percent_encoding::utf8_percent_encode(value, super::super::SIGV4_UNRESERVED).collect();
         assert_eq!(ours, theirs);
+    }
+
+    /// The canonical query by the general path: every component decoded
+    /// and encoded again.
+    fn reencoded(query: &str) -> String {
+        let mut scratch = String::new();
+        let pairs = encode_pairs(&mut scratch, query, |_| true);
+        let mut out = String::new();
+        write_merged(&mut out, &scratch, &pairs, &[]);
+        out
+    }
+
+    #[test]
+    fn canonically_encoded_queries_are_recognized() {
+        for query in [
+            "a=1",
+            "limit=10&q=red%20shoes&sort=asc",
+            "b&a=",
+            "=x",
+            "a=%2F%E1%88%B4",
+            "a=1&&b",
+        ] {
+            assert!(is_canonically_encoded(query), "{query}");
+        }
+        // Each needs decoding or encoding: `+`, a lowercase or an unneeded
+        // escape, a raw reserved byte, a second `=`, a stray `%`.
+        for query in [
+            "q=a+b", "a=%2f", "a=%41", "a=%7E", "t=12:30", "k=a=b", "a=100%", "a=%4", "a=%zz",
+            "a=é",
+        ] {
+            assert!(!is_canonically_encoded(query), "{query}");
+        }
+    }
+
+    #[test]
+    fn queries_written_as_they_are_match_the_reencoded_form() {
+        let queries = [
+            "z=1&b=2&a=%7E",
+            "limit=10&q=red%20shoes&sort=asc",
+            "sort=asc&q=red%20shoes&limit=10",
+            "b&a=&b=",
+            "a=2&a=1&a=10",
+            "=x&=&x",
+        ];
+        for query in queries {
+            assert_eq!(canonical(query), reencoded(query), "{query}");
+        }
+        // More parameters than fit on the stack.
+        let many: Vec<String> = (0..40).rev().map(|i| format!("p{i:02}=v%20{i}")).collect();
+        let many = many.join("&");
+        assert!(is_canonically_encoded(&many));
+        assert_eq!(canonical(&many), reencoded(&many));
+        assert!(canonical(&many).starts_with("p00=v%200&p01=v%201&"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_query_canonicalizes_as_if_reencoded(query in "([a-cA-C0-2=&+~%]|%[0-9a-fA-F]{2}){0,24}") {
+            proptest::prop_assert_eq!(canonical(&query), reencoded(&query));
+        }
     }
 
     #[test]
