@@ -196,10 +196,25 @@ fn push_encoded_component(out: &mut String, raw: &str) -> Range<usize> {
 /// Appends `value` percent-encoded with the SigV4 unreserved set, as it is
 /// (no decoding: a `+` becomes `%2B`, a `%` becomes `%25`).
 pub(crate) fn push_encoded(out: &mut String, value: &str) {
+    push_encoded_except(out, value, &UNRESERVED);
+}
+
+/// [`push_encoded`], with `/` kept as it is (a path whose segments are
+/// encoded one by one).
+pub(crate) fn push_encoded_keeping_slashes(out: &mut String, value: &str) {
+    push_encoded_except(out, value, &UNRESERVED_OR_SLASH);
+}
+
+/// Appends `value` with every byte that `kept` does not list
+/// percent-encoded.
+fn push_encoded_except(out: &mut String, value: &str, kept: &[bool; 256]) {
     let bytes = value.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let run = unreserved_run(&bytes[i..]);
+        let run = bytes[i..]
+            .iter()
+            .position(|&b| !kept[usize::from(b)])
+            .unwrap_or(bytes.len() - i);
         // A run of ASCII bytes ends on a character boundary.
         out.push_str(value.get(i..i + run).unwrap_or_default());
         i += run;
@@ -217,6 +232,13 @@ fn unreserved_run(bytes: &[u8]) -> usize {
         .position(|&b| !UNRESERVED[usize::from(b)])
         .unwrap_or(bytes.len())
 }
+
+/// [`UNRESERVED`] and `/`.
+static UNRESERVED_OR_SLASH: [bool; 256] = {
+    let mut table = UNRESERVED;
+    table[b'/' as usize] = true;
+    table
+};
 
 /// `UNRESERVED[b]`: whether SigV4 leaves byte `b` unencoded.
 static UNRESERVED: [bool; 256] = {
