@@ -9,6 +9,7 @@ use std::borrow::Cow;
 
 use sha2::{Digest, Sha256};
 
+use crate::digest_hex::lowercase_hex;
 use crate::Error;
 
 /// The marker that signs a request without hashing its body.
@@ -54,12 +55,9 @@ impl Payload {
         match self {
             Payload::Sha256 => match body.ok_or(Error::UnhashableBody)? {
                 [] => Ok(PayloadHash::Borrowed(EMPTY_SHA256)),
-                body => {
-                    let mut hex = [0u8; 64];
-                    // 32 bytes always fit 64 hex digits.
-                    let _ = hex::encode_to_slice(Sha256::digest(body), &mut hex);
-                    Ok(PayloadHash::Hex(hex))
-                }
+                body => Ok(PayloadHash::Hex(lowercase_hex(
+                    &Sha256::digest(body).into(),
+                ))),
             },
             Payload::Unsigned => Ok(PayloadHash::Borrowed(UNSIGNED_PAYLOAD)),
             Payload::Precomputed(hash) if is_valid_hash(hash) => Ok(PayloadHash::Borrowed(hash)),

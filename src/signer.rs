@@ -12,6 +12,7 @@ use http::Request;
 
 use crate::canonical::{self, HeaderSet};
 use crate::credentials::Credentials;
+use crate::digest_hex::lowercase_hex;
 use crate::payload::{Payload, SignableBody};
 use crate::settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
 use crate::signing_key::{SigningKey, SigningKeyCache};
@@ -579,9 +580,8 @@ impl Signer {
         match &self.algorithm {
             Algorithm::HmacSha256 => {
                 let key = self.signing_key(credentials, t);
-                let mut hex = [0u8; 64];
-                // 32 bytes always fit 64 hex digits.
-                let _ = hex::encode_to_slice(key.sign(sts.as_bytes()), &mut hex);
+                let hex = lowercase_hex(&key.sign(sts.as_bytes()));
+                // Only ASCII hex digits are ever written.
                 buf.push_str(std::str::from_utf8(&hex).unwrap_or_default());
             }
             #[cfg(feature = "sigv4a")]

@@ -14,6 +14,7 @@ use std::ops::Range;
 
 use sha2::{Digest, Sha256};
 
+use crate::digest_hex::lowercase_hex;
 use crate::timestamp::Timestamp;
 
 /// The signing algorithm's name, first line of the string to sign and first
@@ -45,10 +46,7 @@ pub(crate) fn write_string_to_sign(
     canonical_request: Range<usize>,
     write_scope: impl FnOnce(&mut String),
 ) -> (Range<usize>, Range<usize>) {
-    let digest: [u8; 32] = Sha256::digest(out[canonical_request].as_bytes()).into();
-    let mut hash_hex = [0u8; 64];
-    // 32 bytes always fit 64 hex digits.
-    let _ = hex::encode_to_slice(digest, &mut hash_hex);
+    let hash_hex = lowercase_hex(&Sha256::digest(out[canonical_request].as_bytes()).into());
     let start = out.len();
     out.push_str(algorithm);
     out.push('\n');
@@ -75,10 +73,7 @@ pub(crate) fn string_to_sign_of_pieces(
     canonical_request
         .iter()
         .for_each(|piece| hash.update(piece.as_bytes()));
-    let digest: [u8; 32] = hash.finalize().into();
-    let mut hash_hex = [0u8; 64];
-    // 32 bytes always fit 64 hex digits.
-    let _ = hex::encode_to_slice(digest, &mut hash_hex);
+    let hash_hex = lowercase_hex(&hash.finalize().into());
     let mut out = String::with_capacity(algorithm.len() + 16 + scope.len() + 64 + 3);
     out.push_str(algorithm);
     out.push('\n');
