@@ -13,7 +13,7 @@ use http::Request;
 use crate::canonical::{self, HeaderSet};
 use crate::credentials::Credentials;
 use crate::digest_hex::lowercase_hex;
-use crate::payload::{Payload, SignableBody};
+use crate::payload::{Payload, SignableBody, EMPTY_SHA256, UNSIGNED_PAYLOAD};
 use crate::settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
 use crate::signing_key::{SigningKey, SigningKeyCache};
 #[cfg(feature = "sigv4a")]
@@ -437,43 +437,67 @@ impl Signer {
     ) -> Result<SigningOutput, Error> {
         let t = Timestamp::new(time)?;
         self.check_scope()?;
-        let payload_hash = payload.hash_for(req.body().body_bytes())?;
-        let host = resolve_host(req)?;
-        // A caller's own `x-amz-content-sha256` is replaced by the payload
-        // hash this signature ends with: servers take the payload hash from
-        // that header, so the two must agree.
-        let add_content_sha256 = self.settings.content_sha256 == ContentSha256Header::Signed
-            || req.headers().contains_key(X_AMZ_CONTENT_SHA256);
+        let hash = payload.hash_for(req.body().body_bytes())?;
+        let payload_hash = hash.as_str();
+        let amz_date = t.amz_date();
+        let region_set = self.region_set();
+
+        // One pass over the request's headers collects those to sign and
+        // notes those that signing sets, which saves a lookup for each.
+        let mut present = PresentHeaders::default();
+        let date_if_present = self.settings.date_header == DateHeader::DateIfPresent;
+        let mut headers = HeaderSet::from_request(req.headers(), |name| {
+            // Listed first: the names whose header signing replaces, so
+            // that it is never signed as the caller gave it.
+            if *name == HOST {
+                present.host = true;
+                // `host` is always signed (`unsigned_header` refuses it).
+                return false;
+            }
+            if *name == X_AMZ_DATE {
+                present.amz_date = true;
+                return true;
+            }
+            if *name == X_AMZ_SECURITY_TOKEN {
+                present.token = true;
+                return true;
+            }
+            if *name == X_AMZ_CONTENT_SHA256 {
+                // A caller's own is replaced by the payload hash this
+                // signature ends with: servers take the payload hash from
+                // that header, so the two must agree.
+                present.content_sha256 = true;
+                return true;
+            }
+            if *name == DATE {
+                present.date = true;
+                if date_if_present {
+                    return true;
+                }
+            }
+            (region_set.is_some() && *name == X_AMZ_REGION_SET) || self.is_unsigned(name)
+        });
+        let host = resolve_host(req, present.host)?;
+        let add_content_sha256 =
+            self.settings.content_sha256 == ContentSha256Header::Signed || present.content_sha256;
         let token = session_token(credentials)?;
         let signed_token =
             token.filter(|_| self.settings.session_token == SessionTokenMode::Signed);
-        let region_set = self.region_set();
-
-        let use_date = self.settings.date_header == DateHeader::DateIfPresent
-            && req.headers().contains_key(DATE);
+        let use_date = date_if_present && present.date;
         let http_date = use_date.then(|| t.http_date());
-        let replaced = |name: &HeaderName| {
-            *name == X_AMZ_DATE
-                || *name == X_AMZ_SECURITY_TOKEN
-                || (use_date && *name == DATE)
-                || (add_content_sha256 && *name == X_AMZ_CONTENT_SHA256)
-                || (region_set.is_some() && *name == X_AMZ_REGION_SET)
-        };
-        let mut headers = HeaderSet::from_request(req.headers(), |name| {
-            replaced(name) || self.is_unsigned(name)
-        });
+
         if let Host::Derived { value, .. } = &host {
             headers.add("host", value.to_str().map_err(|_| Error::InvalidHost)?);
         }
         match &http_date {
             Some(date) => headers.add("date", date),
-            None => headers.add("x-amz-date", t.amz_date()),
+            None => headers.add("x-amz-date", amz_date),
         }
         if let Some(token) = signed_token {
             headers.add("x-amz-security-token", token);
         }
         if add_content_sha256 {
-            headers.add("x-amz-content-sha256", payload_hash.as_str());
+            headers.add("x-amz-content-sha256", payload_hash);
         }
         if let Some(set) = region_set {
             headers.add("x-amz-region-set", set);
@@ -481,25 +505,14 @@ impl Signer {
         headers.sort();
 
         let query = canonical::Query::Raw(req.uri().query().unwrap_or(""));
-        let output = self.sign_parts(
-            credentials,
-            &t,
-            req,
-            query,
-            &headers,
-            None,
-            payload_hash.as_str(),
-        )?;
+        let output = self.sign_parts(credentials, &t, req, query, &headers, None, payload_hash)?;
         let authorization = self.authorization(credentials, &output)?;
         let token_value = token.map(header_value_of_token).transpose()?;
         let content_sha256 = match add_content_sha256 {
-            true => Some(
-                HeaderValue::try_from(payload_hash.as_str())
-                    .map_err(|_| Error::InvalidPayloadHash)?,
-            ),
+            true => Some(header_value_of_payload_hash(payload_hash)?),
             false => None,
         };
-        let date = HeaderValue::try_from(http_date.as_deref().unwrap_or(t.amz_date()))
+        let date = HeaderValue::try_from(http_date.as_deref().unwrap_or(amz_date))
             .map_err(|_| Error::InvalidTime)?;
         let region_set_value = region_set
             .map(HeaderValue::try_from)
@@ -510,12 +523,25 @@ impl Signer {
 
         // Nothing below can fail: the request changes only on success.
         let map = req.headers_mut();
+        // Room for the headers added below (those replaced need none), so
+        // that the map grows at most once.
+        let added = [
+            matches!(host, Host::Derived { send: true, .. }),
+            !use_date && !present.amz_date,
+            token_value.is_some() && !present.token,
+            content_sha256.is_some() && !present.content_sha256,
+            region_set_value.is_some(),
+            true, // authorization
+        ];
+        map.reserve(added.iter().filter(|&&added| added).count());
         if let Host::Derived { value, send: true } = host {
             map.insert(HOST, value);
         }
         match use_date {
             true => {
-                map.remove(X_AMZ_DATE);
+                if present.amz_date {
+                    map.remove(X_AMZ_DATE);
+                }
                 map.insert(DATE, date);
             }
             false => {
@@ -523,9 +549,14 @@ impl Signer {
             }
         }
         match token_value {
-            Some(token) => map.insert(X_AMZ_SECURITY_TOKEN, token),
-            None => map.remove(X_AMZ_SECURITY_TOKEN),
-        };
+            Some(token) => {
+                map.insert(X_AMZ_SECURITY_TOKEN, token);
+            }
+            None if present.token => {
+                map.remove(X_AMZ_SECURITY_TOKEN);
+            }
+            None => {}
+        }
         if let Some(hash) = content_sha256 {
             map.insert(X_AMZ_CONTENT_SHA256, hash);
         }
@@ -709,6 +740,27 @@ impl fmt::Debug for Signer {
             .field("service", &self.service)
             .field("settings", &self.settings)
             .finish_non_exhaustive()
+    }
+}
+
+/// Which of the headers that signing sets the request had already, noted
+/// while its headers are collected.
+#[derive(Default)]
+struct PresentHeaders {
+    host: bool,
+    date: bool,
+    amz_date: bool,
+    content_sha256: bool,
+    token: bool,
+}
+
+/// The `x-amz-content-sha256` value: the constants (an empty body's hash,
+/// `UNSIGNED-PAYLOAD`) without a copy.
+fn header_value_of_payload_hash(hash: &str) -> Result<HeaderValue, Error> {
+    match hash {
+        EMPTY_SHA256 => Ok(HeaderValue::from_static(EMPTY_SHA256)),
+        UNSIGNED_PAYLOAD => Ok(HeaderValue::from_static(UNSIGNED_PAYLOAD)),
+        hash => HeaderValue::try_from(hash).map_err(|_| Error::InvalidPayloadHash),
     }
 }
 

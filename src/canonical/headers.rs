@@ -54,7 +54,10 @@ impl<'a> HeaderSet<'a> {
     ///
     /// `http::HeaderName`s are lowercase already, so the names need no
     /// conversion.
-    pub(crate) fn from_request(headers: &'a HeaderMap, skip: impl Fn(&HeaderName) -> bool) -> Self {
+    pub(crate) fn from_request(
+        headers: &'a HeaderMap,
+        mut skip: impl FnMut(&HeaderName) -> bool,
+    ) -> Self {
         // Room for the signer's own few, so that a large set is allocated
         // once.
         let spilled = match headers.keys_len() {

@@ -124,7 +124,7 @@ impl Signer {
         let payload_hash = self
             .presign_payload_setting()
             .hash_for(req.body().body_bytes())?;
-        let host = resolve_host(req)?;
+        let host = resolve_host(req, req.headers().contains_key(HOST))?;
         let credentials = self.current_credentials()?;
         let token = session_token(&credentials)?;
 
