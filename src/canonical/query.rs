@@ -23,8 +23,9 @@ pub(crate) fn write_canonical_query(out: &mut String, query: &str) {
     if query.is_empty() {
         return;
     }
-    if is_canonically_encoded(query) {
-        write_sorted_as_is(out, query);
+    let mut pairs = BorrowedPairs::default();
+    if split_canonically_encoded(query, &mut pairs) {
+        pairs.sort_and_write(out);
         return;
     }
     // Every encoded name and value goes into one scratch buffer; the pairs
@@ -34,22 +35,29 @@ pub(crate) fn write_canonical_query(out: &mut String, query: &str) {
     write_merged(out, &scratch, &pairs, &[]);
 }
 
-/// How many query parameters [`write_sorted_as_is`] sorts on the stack.
+/// How many query parameters [`BorrowedPairs`] keeps on the stack.
 const INLINE_PAIRS: usize = 16;
 
-/// Whether every name and value of `query` is already in its canonical
-/// form, so that decoding and encoding it again would give it back: only
+/// Splits `query` into `(name, value)` pairs borrowed from it, into
+/// `pairs`, if every name and value is already in its canonical form (so
+/// that decoding and encoding it again would give it back): only
 /// unreserved bytes and `%XX` escapes (uppercase hex) of bytes that are not
-/// unreserved, at most one `=` per `&`-separated piece.
-fn is_canonically_encoded(query: &str) -> bool {
+/// unreserved, at most one `=` per `&`-separated piece. Returns false,
+/// with `pairs` unfinished, at the first byte that is not.
+fn split_canonically_encoded<'q>(query: &'q str, pairs: &mut BorrowedPairs<'q>) -> bool {
     let bytes = query.as_bytes();
-    let mut equals_in_piece = false;
+    let mut piece_start = 0;
+    let mut equals: Option<usize> = None;
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
             b if UNRESERVED[usize::from(b)] => {}
-            b'&' => equals_in_piece = false,
-            b'=' if !equals_in_piece => equals_in_piece = true,
+            b'&' => {
+                pairs.push_piece(query, piece_start, equals, i);
+                piece_start = i + 1;
+                equals = None;
+            }
+            b'=' if equals.is_none() => equals = Some(i),
             b'%' => match bytes.get(i + 1..i + 3) {
                 Some(&[hi, lo]) if is_upper_hex(hi) && is_upper_hex(lo) => match hex_pair(hi, lo) {
                     Some(byte) if !UNRESERVED[usize::from(byte)] => i += 2,
@@ -61,6 +69,7 @@ fn is_canonically_encoded(query: &str) -> bool {
         }
         i += 1;
     }
+    pairs.push_piece(query, piece_start, equals, bytes.len());
     true
 }
 
@@ -68,37 +77,65 @@ fn is_upper_hex(b: u8) -> bool {
     matches!(b, b'0'..=b'9' | b'A'..=b'F')
 }
 
-/// Appends the canonical query of `query`, whose names and values are
-/// canonically encoded already ([`is_canonically_encoded`]): its pieces
-/// are sorted as they are, borrowed, with `=` added where a name has none.
-fn write_sorted_as_is(out: &mut String, query: &str) {
-    let mut inline = [("", ""); INLINE_PAIRS];
-    let mut len = 0;
-    let mut spilled = Vec::new();
-    for piece in query.split('&').filter(|piece| !piece.is_empty()) {
-        let pair = piece.split_once('=').unwrap_or((piece, ""));
-        if len < INLINE_PAIRS {
-            inline[len] = pair;
-            len += 1;
-        } else {
-            if spilled.is_empty() {
-                spilled.extend_from_slice(&inline);
-            }
-            spilled.push(pair);
+/// Query parameters borrowed from the query, up to [`INLINE_PAIRS`] of
+/// them on the stack.
+struct BorrowedPairs<'q> {
+    inline: [(&'q str, &'q str); INLINE_PAIRS],
+    len: usize,
+    /// All pairs, once there are more than `INLINE_PAIRS`.
+    spilled: Vec<(&'q str, &'q str)>,
+}
+
+impl Default for BorrowedPairs<'_> {
+    fn default() -> Self {
+        BorrowedPairs {
+            inline: [("", ""); INLINE_PAIRS],
+            len: 0,
+            spilled: Vec::new(),
         }
     }
-    let pairs = match spilled.is_empty() {
-        true => &mut inline[..len],
-        false => &mut spilled[..],
-    };
-    pairs.sort_unstable();
-    for (i, (name, value)) in pairs.iter().enumerate() {
-        if i > 0 {
-            out.push('&');
+}
+
+impl<'q> BorrowedPairs<'q> {
+    /// Adds the piece `query[start..end]`, whose first `=` (if any) is at
+    /// `equals`; an empty piece (between `&&`) is dropped. The bounds are
+    /// those of ASCII bytes, so they fall on character boundaries.
+    fn push_piece(&mut self, query: &'q str, start: usize, equals: Option<usize>, end: usize) {
+        if start == end {
+            return;
         }
-        out.push_str(name);
-        out.push('=');
-        out.push_str(value);
+        let slice = |range: Range<usize>| query.get(range).unwrap_or_default();
+        let pair = match equals {
+            Some(equals) => (slice(start..equals), slice(equals + 1..end)),
+            None => (slice(start..end), ""),
+        };
+        if self.spilled.is_empty() && self.len < INLINE_PAIRS {
+            self.inline[self.len] = pair;
+            self.len += 1;
+            return;
+        }
+        if self.spilled.is_empty() {
+            self.spilled.extend_from_slice(&self.inline);
+        }
+        self.spilled.push(pair);
+    }
+
+    /// Sorts the pairs by name, then value, and appends them as the
+    /// canonical query.
+    fn sort_and_write(&mut self, out: &mut String) {
+        let pairs = match self.spilled.is_empty() {
+            true => &mut self.inline[..self.len],
+            false => &mut self.spilled[..],
+        };
+        pairs.sort_unstable();
+        for (i, (name, value)) in pairs.iter().enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            out.push_str(name);
+            out.push('=');
+            out.push_str(value);
+        }
     }
 }
 
@@ -429,6 +466,8 @@ mod tests {
 
     #[test]
     fn canonically_encoded_queries_are_recognized() {
+        let is_canonically_encoded =
+            |query| split_canonically_encoded(query, &mut BorrowedPairs::default());
         for query in [
             "a=1",
             "limit=10&q=red%20shoes&sort=asc",
@@ -465,7 +504,10 @@ mod tests {
         // More parameters than fit on the stack.
         let many: Vec<String> = (0..40).rev().map(|i| format!("p{i:02}=v%20{i}")).collect();
         let many = many.join("&");
-        assert!(is_canonically_encoded(&many));
+        assert!(split_canonically_encoded(
+            &many,
+            &mut BorrowedPairs::default()
+        ));
         assert_eq!(canonical(&many), reencoded(&many));
         assert!(canonical(&many).starts_with("p00=v%200&p01=v%201&"));
     }
