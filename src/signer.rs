@@ -136,7 +136,7 @@ struct Settings {
     uri_encoding: UriEncoding,
     path_normalization: PathNormalization,
     session_token: SessionTokenMode,
-    extra_unsigned_headers: Vec<HeaderName>,
+    unsigned_headers: UnsignedHeaders,
     date_header: DateHeader,
 }
 
@@ -282,9 +282,7 @@ impl Signer {
     /// # Ok::<(), http_sigv4::Error>(())
     /// ```
     pub fn unsigned_header(mut self, name: HeaderName) -> Self {
-        if name != HOST && !self.settings.extra_unsigned_headers.contains(&name) {
-            self.settings.extra_unsigned_headers.push(name);
-        }
+        self.settings.unsigned_headers.add(name);
         self
     }
 
@@ -686,8 +684,7 @@ impl Signer {
     }
 
     fn is_unsigned(&self, name: &HeaderName) -> bool {
-        DEFAULT_UNSIGNED_HEADERS.contains(name)
-            || self.settings.extra_unsigned_headers.contains(name)
+        self.settings.unsigned_headers.contains(name)
     }
 
     /// Checks the region and service, which are written into the credential
@@ -780,6 +777,7 @@ mod chunked;
 mod host;
 mod output;
 mod presign;
+mod unsigned;
 
 pub(crate) use host::host_of_uri;
 use host::{resolve_host, Host};
@@ -791,3 +789,4 @@ pub(crate) use presign::X_AMZ_REGION_SET_PARAM;
 mod tests;
 
 use sources::CredentialsSource;
+use unsigned::UnsignedHeaders;
