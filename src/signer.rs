@@ -96,6 +96,9 @@ pub const DEFAULT_UNSIGNED_HEADERS: [HeaderName; 4] = [
 #[derive(Clone)]
 pub struct Signer {
     credentials: CredentialsSource,
+    /// Which part of the scope (region, region set or service) cannot be
+    /// signed with, if any: checked once, when they are set.
+    invalid_scope: Option<&'static str>,
     /// The region; for SigV4a, the region set.
     region: Arc<str>,
     service: Arc<str>,
@@ -290,6 +293,7 @@ impl Signer {
     /// in place of the region).
     #[cfg(feature = "sigv4a")]
     pub(crate) fn algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.invalid_scope = invalid_scope_part(&algorithm, &self.region, &self.service);
         self.algorithm = algorithm;
         self
     }
@@ -344,7 +348,7 @@ impl Signer {
     /// ```
     pub fn credentials(&self) -> Option<&Credentials> {
         match &self.credentials {
-            CredentialsSource::Fixed(credentials) => Some(credentials),
+            CredentialsSource::Fixed(credentials, _) => Some(credentials),
             CredentialsSource::Provider(_) => None,
         }
     }
@@ -690,22 +694,27 @@ impl Signer {
     /// Checks the region and service, which are written into the credential
     /// scope.
     fn check_scope(&self) -> Result<(), Error> {
-        match self.algorithm {
-            Algorithm::HmacSha256 if !is_scope_part(&self.region) => {
-                return Err(Error::InvalidScope { field: "region" });
-            }
-            #[cfg(feature = "sigv4a")]
-            Algorithm::EcdsaP256(_) if !sigv4a::region_set::is_valid(&self.region) => {
-                return Err(Error::InvalidScope {
-                    field: "region set",
-                });
-            }
-            _ => {}
+        match self.invalid_scope {
+            Some(field) => Err(Error::InvalidScope { field }),
+            None => Ok(()),
         }
-        if !is_scope_part(&self.service) {
-            return Err(Error::InvalidScope { field: "service" });
+    }
+}
+
+/// Which of `region` (or the region set, for SigV4a) and `service` cannot
+/// be written into a credential scope, if either.
+fn invalid_scope_part(algorithm: &Algorithm, region: &str, service: &str) -> Option<&'static str> {
+    match algorithm {
+        Algorithm::HmacSha256 if !is_scope_part(region) => return Some("region"),
+        #[cfg(feature = "sigv4a")]
+        Algorithm::EcdsaP256(_) if !sigv4a::region_set::is_valid(region) => {
+            return Some("region set")
         }
-        Ok(())
+        _ => {}
+    }
+    match is_scope_part(service) {
+        true => None,
+        false => Some("service"),
     }
 }
 
