@@ -612,8 +612,13 @@ impl Signer {
         let sts = &buf[string_to_sign.clone()];
         match &self.algorithm {
             Algorithm::HmacSha256 => {
-                let key = self.signing_key(credentials, t);
-                let hex = lowercase_hex(&key.sign(sts.as_bytes()));
+                let signature = self.keys.with_key(
+                    t.date(),
+                    credentials,
+                    || self.derive_signing_key(credentials, t),
+                    |key| key.sign(sts.as_bytes()),
+                );
+                let hex = lowercase_hex(&signature);
                 // Only ASCII hex digits are ever written.
                 buf.push_str(std::str::from_utf8(&hex).unwrap_or_default());
             }
@@ -638,13 +643,18 @@ impl Signer {
     /// cache shared by this signer's clones.
     pub(crate) fn signing_key(&self, credentials: &Credentials, t: &Timestamp) -> SigningKey {
         self.keys.get_or_derive(t.date(), credentials, || {
-            SigningKey::derive(
-                credentials.secret_access_key(),
-                t.date(),
-                &self.region,
-                &self.service,
-            )
+            self.derive_signing_key(credentials, t)
         })
+    }
+
+    /// Runs the HMAC chain for `credentials` on the date of `t`.
+    fn derive_signing_key(&self, credentials: &Credentials, t: &Timestamp) -> SigningKey {
+        SigningKey::derive(
+            credentials.secret_access_key(),
+            t.date(),
+            &self.region,
+            &self.service,
+        )
     }
 
     /// Whether this signer signs with SigV4a's ECDSA (chunk signatures are
