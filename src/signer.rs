@@ -602,20 +602,23 @@ impl Signer {
             },
         )?;
         let canonical_request = 0..buf.len();
+        // Read once: each read checks the bytes are UTF-8.
+        let amz_date = t.amz_date();
+        let date = &amz_date[..8];
         let (string_to_sign, scope) = write_string_to_sign(
             &mut buf,
             self.algorithm.name(),
-            t,
+            amz_date,
             canonical_request.clone(),
-            |out| self.write_scope(out, t),
+            |out| self.write_scope(out, date),
         );
         let sts = &buf[string_to_sign.clone()];
         match &self.algorithm {
             Algorithm::HmacSha256 => {
                 let signature = self.keys.with_key(
-                    t.date(),
+                    date,
                     credentials,
-                    || self.derive_signing_key(credentials, t),
+                    || self.derive_signing_key(credentials, date),
                     |key| key.sign(sts.as_bytes()),
                 );
                 let hex = lowercase_hex(&signature);
@@ -643,15 +646,15 @@ impl Signer {
     /// cache shared by this signer's clones.
     pub(crate) fn signing_key(&self, credentials: &Credentials, t: &Timestamp) -> SigningKey {
         self.keys.get_or_derive(t.date(), credentials, || {
-            self.derive_signing_key(credentials, t)
+            self.derive_signing_key(credentials, t.date())
         })
     }
 
-    /// Runs the HMAC chain for `credentials` on the date of `t`.
-    fn derive_signing_key(&self, credentials: &Credentials, t: &Timestamp) -> SigningKey {
+    /// Runs the HMAC chain for `credentials` on `date` (`YYYYMMDD`).
+    fn derive_signing_key(&self, credentials: &Credentials, date: &str) -> SigningKey {
         SigningKey::derive(
             credentials.secret_access_key(),
-            t.date(),
+            date,
             &self.region,
             &self.service,
         )
@@ -688,12 +691,12 @@ impl Signer {
         })
     }
 
-    /// Appends the credential scope for time `t`.
-    fn write_scope(&self, out: &mut String, t: &Timestamp) {
+    /// Appends the credential scope for `date` (`YYYYMMDD`).
+    fn write_scope(&self, out: &mut String, date: &str) {
         match self.algorithm {
-            Algorithm::HmacSha256 => write_scope(out, t.date(), &self.region, &self.service),
+            Algorithm::HmacSha256 => write_scope(out, date, &self.region, &self.service),
             #[cfg(feature = "sigv4a")]
-            Algorithm::EcdsaP256(_) => sigv4a::write_scope(out, t.date(), &self.service),
+            Algorithm::EcdsaP256(_) => sigv4a::write_scope(out, date, &self.service),
         }
     }
 
