@@ -114,8 +114,10 @@ impl<'a> HeaderSet<'a> {
     }
 
     /// Adds a header the signer will set; `name` must be lowercase and not
-    /// already in the set.
+    /// already in the set. `value` is written as it is: the signer's own
+    /// values (a time, a hash, a token, a host) have no whitespace to fold.
     pub(crate) fn add(&mut self, name: &'a str, value: &'a str) {
+        debug_assert!(!needs_folding(value), "{name} needs whitespace folding");
         self.push(Entry::new(name, Source::Own(value)));
     }
 
@@ -197,7 +199,7 @@ impl<'a> HeaderSet<'a> {
                 })
             };
             match entry.source {
-                Source::Own(value) => push_trimmed(out, value),
+                Source::Own(value) => out.push_str(value),
                 Source::Single(value) => push_trimmed(out, utf8(value)?),
                 Source::Request(name) => {
                     for (i, value) in self.headers.get_all(name).iter().enumerate() {
@@ -223,18 +225,7 @@ impl<'a> HeaderSet<'a> {
 /// AWS's test suite comes from) fold a tab as a space, so requests from
 /// them verify only if a tab is folded too.
 fn push_trimmed(out: &mut String, value: &str) {
-    // Clean: no tab, no space at either end, no two spaces in a row. Most
-    // values hold no space at all, which one pass tells: a fold without an
-    // early exit, so that it is vectorized (a value holds no byte below
-    // the space but the tab).
-    let bytes = value.as_bytes();
-    let blank = bytes.iter().fold(false, |blank, &b| blank | (b <= b' '));
-    let clean = !blank
-        || (!bytes.contains(&b'\t')
-            && bytes.first() != Some(&b' ')
-            && bytes.last() != Some(&b' ')
-            && !bytes.windows(2).any(|pair| pair == b"  "));
-    if clean {
+    if !needs_folding(value) {
         out.push_str(value);
         return;
     }
@@ -246,6 +237,21 @@ fn push_trimmed(out: &mut String, value: &str) {
             out.push_str(piece);
         }
     }
+}
+
+/// Whether [`push_trimmed`] would change `value`: it has a tab, a space at
+/// either end or two spaces in a row.
+fn needs_folding(value: &str) -> bool {
+    // Most values hold no space at all, which one pass tells: a fold
+    // without an early exit, so that it is vectorized (a value holds no
+    // byte below the space but the tab).
+    let bytes = value.as_bytes();
+    let blank = bytes.iter().fold(false, |blank, &b| blank | (b <= b' '));
+    blank
+        && (bytes.contains(&b'\t')
+            || bytes.first() == Some(&b' ')
+            || bytes.last() == Some(&b' ')
+            || bytes.windows(2).any(|pair| pair == b"  "))
 }
 
 #[cfg(test)]
