@@ -3,14 +3,31 @@
 //! with a loop the compiler vectorizes; `hex::encode_to_slice` steps
 //! through two index iterators per byte.
 
-/// The 64 lowercase hex digits of `digest`.
-pub(crate) fn lowercase_hex(digest: &[u8; 32]) -> [u8; 64] {
-    let mut hex = [0u8; 64];
-    for (pair, byte) in hex.chunks_exact_mut(2).zip(digest) {
-        pair[0] = hex_digit(byte >> 4);
-        pair[1] = hex_digit(byte & 0x0f);
+/// The 64 lowercase hex digits of a digest.
+///
+/// Aligned to 16 bytes so that the UTF-8 check of [`as_str`](Self::as_str)
+/// reads whole words from the first byte (on an unaligned start it goes
+/// byte by byte up to the first aligned one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(align(16))]
+pub(crate) struct LowercaseHex([u8; 64]);
+
+impl LowercaseHex {
+    /// The hex digits of `digest`.
+    pub(crate) fn new(digest: &[u8; 32]) -> Self {
+        let mut hex = [0u8; 64];
+        for (pair, byte) in hex.chunks_exact_mut(2).zip(digest) {
+            pair[0] = hex_digit(byte >> 4);
+            pair[1] = hex_digit(byte & 0x0f);
+        }
+        LowercaseHex(hex)
     }
-    hex
+
+    /// The digits as text.
+    pub(crate) fn as_str(&self) -> &str {
+        // Only ASCII hex digits are ever written.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
 }
 
 /// The lowercase hex digit of `nibble` (below 16).
@@ -32,8 +49,7 @@ mod tests {
             for (i, byte) in digest.iter_mut().enumerate() {
                 *byte = round.wrapping_mul(31).wrapping_add(i as u8 * 8);
             }
-            let ours = lowercase_hex(&digest);
-            assert_eq!(std::str::from_utf8(&ours).unwrap(), hex::encode(digest));
+            assert_eq!(LowercaseHex::new(&digest).as_str(), hex::encode(digest));
         }
     }
 }

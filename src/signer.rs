@@ -12,7 +12,7 @@ use http::Request;
 
 use crate::canonical::{self, HeaderSet};
 use crate::credentials::Credentials;
-use crate::digest_hex::lowercase_hex;
+use crate::digest_hex::LowercaseHex;
 use crate::payload::{Payload, SignableBody, EMPTY_SHA256, UNSIGNED_PAYLOAD};
 use crate::settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
 use crate::signing_key::{SigningKey, SigningKeyCache};
@@ -621,9 +621,7 @@ impl Signer {
                     || self.derive_signing_key(credentials, date),
                     |key| key.sign(sts.as_bytes()),
                 );
-                let hex = lowercase_hex(&signature);
-                // Only ASCII hex digits are ever written.
-                buf.push_str(std::str::from_utf8(&hex).unwrap_or_default());
+                buf.push_str(LowercaseHex::new(&signature).as_str());
             }
             #[cfg(feature = "sigv4a")]
             Algorithm::EcdsaP256(key) => {

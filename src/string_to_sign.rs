@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use sha2::{Digest, Sha256};
 
-use crate::digest_hex::lowercase_hex;
+use crate::digest_hex::LowercaseHex;
 use crate::timestamp::Timestamp;
 
 /// The signing algorithm's name, first line of the string to sign and first
@@ -47,7 +47,7 @@ pub(crate) fn write_string_to_sign(
     canonical_request: Range<usize>,
     write_scope: impl FnOnce(&mut String),
 ) -> (Range<usize>, Range<usize>) {
-    let hash_hex = lowercase_hex(&Sha256::digest(out[canonical_request].as_bytes()).into());
+    let hash_hex = LowercaseHex::new(&Sha256::digest(out[canonical_request].as_bytes()).into());
     let start = out.len();
     out.push_str(algorithm);
     out.push('\n');
@@ -57,7 +57,7 @@ pub(crate) fn write_string_to_sign(
     write_scope(out);
     let scope = scope_start..out.len();
     out.push('\n');
-    out.push_str(std::str::from_utf8(&hash_hex).unwrap_or_default());
+    out.push_str(hash_hex.as_str());
     (start..out.len(), scope)
 }
 
@@ -74,7 +74,7 @@ pub(crate) fn string_to_sign_of_pieces(
     canonical_request
         .iter()
         .for_each(|piece| hash.update(piece.as_bytes()));
-    let hash_hex = lowercase_hex(&hash.finalize().into());
+    let hash_hex = LowercaseHex::new(&hash.finalize().into());
     let mut out = String::with_capacity(algorithm.len() + 16 + scope.len() + 64 + 3);
     out.push_str(algorithm);
     out.push('\n');
@@ -82,7 +82,7 @@ pub(crate) fn string_to_sign_of_pieces(
     out.push('\n');
     out.push_str(scope);
     out.push('\n');
-    out.push_str(std::str::from_utf8(&hash_hex).unwrap_or_default());
+    out.push_str(hash_hex.as_str());
     out
 }
 
