@@ -99,6 +99,9 @@ pub struct Signer {
     /// Which part of the scope (region, region set or service) cannot be
     /// signed with, if any: checked once, when they are set.
     invalid_scope: Option<&'static str>,
+    /// The credential scope after its date, `/REGION/SERVICE/aws4_request`
+    /// (SigV4a: `/SERVICE/aws4_request`): fixed, so written once.
+    scope_after_date: Arc<str>,
     /// The region; for SigV4a, the region set.
     region: Arc<str>,
     service: Arc<str>,
@@ -294,6 +297,7 @@ impl Signer {
     #[cfg(feature = "sigv4a")]
     pub(crate) fn algorithm(mut self, algorithm: Algorithm) -> Self {
         self.invalid_scope = invalid_scope_part(&algorithm, &self.region, &self.service);
+        self.scope_after_date = scope_after_date(&algorithm, &self.region, &self.service);
         self.algorithm = algorithm;
         self
     }
@@ -691,11 +695,8 @@ impl Signer {
 
     /// Appends the credential scope for `date` (`YYYYMMDD`).
     fn write_scope(&self, out: &mut String, date: &str) {
-        match self.algorithm {
-            Algorithm::HmacSha256 => write_scope(out, date, &self.region, &self.service),
-            #[cfg(feature = "sigv4a")]
-            Algorithm::EcdsaP256(_) => sigv4a::write_scope(out, date, &self.service),
-        }
+        out.push_str(date);
+        out.push_str(&self.scope_after_date);
     }
 
     fn is_unsigned(&self, name: &HeaderName) -> bool {
@@ -710,6 +711,17 @@ impl Signer {
             None => Ok(()),
         }
     }
+}
+
+/// The credential scope without its date (which it starts with).
+fn scope_after_date(algorithm: &Algorithm, region: &str, service: &str) -> Arc<str> {
+    let mut scope = String::new();
+    match algorithm {
+        Algorithm::HmacSha256 => write_scope(&mut scope, "", region, service),
+        #[cfg(feature = "sigv4a")]
+        Algorithm::EcdsaP256(_) => sigv4a::write_scope(&mut scope, "", service),
+    }
+    Arc::from(scope)
 }
 
 /// Which of `region` (or the region set, for SigV4a) and `service` cannot

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-use super::{invalid_scope_part, is_scope_part, Algorithm, Settings, Signer};
+use super::{invalid_scope_part, is_scope_part, scope_after_date, Algorithm, Settings, Signer};
 use crate::provider::{
     region_from_env_or_profile, CachingProvider, DefaultChain, Env, ProfileProvider,
     ProvideCredentials,
@@ -70,6 +70,7 @@ impl Signer {
         Signer {
             credentials,
             invalid_scope: invalid_scope_part(&algorithm, &region, &service),
+            scope_after_date: scope_after_date(&algorithm, &region, &service),
             region,
             service,
             settings: Settings::default(),
