@@ -18,7 +18,7 @@ use crate::settings::{ContentSha256Header, PathNormalization, SessionTokenMode, 
 use crate::signing_key::{SigningKey, SigningKeyCache};
 #[cfg(feature = "sigv4a")]
 use crate::sigv4a;
-use crate::string_to_sign::{write_scope, write_string_to_sign, ALGORITHM};
+use crate::string_to_sign::{write_string_to_sign, ALGORITHM};
 use crate::timestamp::Timestamp;
 use crate::Error;
 
@@ -296,8 +296,8 @@ impl Signer {
     /// in place of the region).
     #[cfg(feature = "sigv4a")]
     pub(crate) fn algorithm(mut self, algorithm: Algorithm) -> Self {
-        self.invalid_scope = invalid_scope_part(&algorithm, &self.region, &self.service);
-        self.scope_after_date = scope_after_date(&algorithm, &self.region, &self.service);
+        self.invalid_scope = scope::invalid_scope_part(&algorithm, &self.region, &self.service);
+        self.scope_after_date = scope::scope_after_date(&algorithm, &self.region, &self.service);
         self.algorithm = algorithm;
         self
     }
@@ -713,43 +713,6 @@ impl Signer {
     }
 }
 
-/// The credential scope without its date (which it starts with).
-fn scope_after_date(algorithm: &Algorithm, region: &str, service: &str) -> Arc<str> {
-    let mut scope = String::new();
-    match algorithm {
-        Algorithm::HmacSha256 => write_scope(&mut scope, "", region, service),
-        #[cfg(feature = "sigv4a")]
-        Algorithm::EcdsaP256(_) => sigv4a::write_scope(&mut scope, "", service),
-    }
-    Arc::from(scope)
-}
-
-/// Which of `region` (or the region set, for SigV4a) and `service` cannot
-/// be written into a credential scope, if either.
-fn invalid_scope_part(algorithm: &Algorithm, region: &str, service: &str) -> Option<&'static str> {
-    match algorithm {
-        Algorithm::HmacSha256 if !is_scope_part(region) => return Some("region"),
-        #[cfg(feature = "sigv4a")]
-        Algorithm::EcdsaP256(_) if !sigv4a::region_set::is_valid(region) => {
-            return Some("region set")
-        }
-        _ => {}
-    }
-    match is_scope_part(service) {
-        true => None,
-        false => Some("service"),
-    }
-}
-
-/// Whether `s` can be one part of a credential: `/` separates the scope's
-/// parts and `,` the Authorization header's components, so neither can be
-/// inside one.
-fn is_scope_part(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_graphic() && b != b'/' && b != b',')
-}
-
 fn session_token(credentials: &Credentials) -> Result<Option<&str>, Error> {
     match credentials.session_token() {
         Some(token) if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) => {
@@ -809,6 +772,7 @@ mod chunked;
 mod host;
 mod output;
 mod presign;
+mod scope;
 mod unsigned;
 
 pub(crate) use host::host_of_uri;

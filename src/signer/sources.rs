@@ -5,7 +5,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-use super::{invalid_scope_part, is_scope_part, scope_after_date, Algorithm, Settings, Signer};
+use super::scope::{invalid_scope_part, is_scope_part, scope_after_date};
+use super::{Algorithm, Settings, Signer};
 use crate::provider::{
     region_from_env_or_profile, CachingProvider, DefaultChain, Env, ProfileProvider,
     ProvideCredentials,
