@@ -255,6 +255,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod credentials;
+mod digest_hex;
 mod error;
 mod payload;
 mod settings;

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 
 use sha2::{Digest, Sha256};
 
+use crate::digest_hex::LowercaseHex;
 use crate::Error;
 
 /// The marker that signs a request without hashing its body.
@@ -54,12 +55,9 @@ impl Payload {
         match self {
             Payload::Sha256 => match body.ok_or(Error::UnhashableBody)? {
                 [] => Ok(PayloadHash::Borrowed(EMPTY_SHA256)),
-                body => {
-                    let mut hex = [0u8; 64];
-                    // 32 bytes always fit 64 hex digits.
-                    let _ = hex::encode_to_slice(Sha256::digest(body), &mut hex);
-                    Ok(PayloadHash::Hex(hex))
-                }
+                body => Ok(PayloadHash::Hex(LowercaseHex::new(
+                    &Sha256::digest(body).into(),
+                ))),
             },
             Payload::Unsigned => Ok(PayloadHash::Borrowed(UNSIGNED_PAYLOAD)),
             Payload::Precomputed(hash) if is_valid_hash(hash) => Ok(PayloadHash::Borrowed(hash)),
@@ -72,7 +70,7 @@ impl Payload {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PayloadHash<'a> {
     /// 64 lowercase hex digits.
-    Hex([u8; 64]),
+    Hex(LowercaseHex),
     Borrowed(&'a str),
 }
 
@@ -80,7 +78,7 @@ impl PayloadHash<'_> {
     pub(crate) fn as_str(&self) -> &str {
         match self {
             // Only ASCII hex digits are ever written.
-            PayloadHash::Hex(hex) => std::str::from_utf8(hex).unwrap_or_default(),
+            PayloadHash::Hex(hex) => hex.as_str(),
             PayloadHash::Borrowed(s) => s,
         }
     }

@@ -12,12 +12,13 @@ use http::Request;
 
 use crate::canonical::{self, HeaderSet};
 use crate::credentials::Credentials;
-use crate::payload::{Payload, SignableBody};
+use crate::digest_hex::LowercaseHex;
+use crate::payload::{Payload, SignableBody, EMPTY_SHA256, UNSIGNED_PAYLOAD};
 use crate::settings::{ContentSha256Header, PathNormalization, SessionTokenMode, UriEncoding};
 use crate::signing_key::{SigningKey, SigningKeyCache};
 #[cfg(feature = "sigv4a")]
 use crate::sigv4a;
-use crate::string_to_sign::{write_scope, write_string_to_sign, ALGORITHM};
+use crate::string_to_sign::{write_string_to_sign, ALGORITHM};
 use crate::timestamp::Timestamp;
 use crate::Error;
 
@@ -95,6 +96,12 @@ pub const DEFAULT_UNSIGNED_HEADERS: [HeaderName; 4] = [
 #[derive(Clone)]
 pub struct Signer {
     credentials: CredentialsSource,
+    /// Which part of the scope (region, region set or service) cannot be
+    /// signed with, if any: checked once, when they are set.
+    invalid_scope: Option<&'static str>,
+    /// The credential scope after its date, `/REGION/SERVICE/aws4_request`
+    /// (SigV4a: `/SERVICE/aws4_request`): fixed, so written once.
+    scope_after_date: Arc<str>,
     /// The region; for SigV4a, the region set.
     region: Arc<str>,
     service: Arc<str>,
@@ -135,7 +142,7 @@ struct Settings {
     uri_encoding: UriEncoding,
     path_normalization: PathNormalization,
     session_token: SessionTokenMode,
-    extra_unsigned_headers: Vec<HeaderName>,
+    unsigned_headers: UnsignedHeaders,
     date_header: DateHeader,
 }
 
@@ -281,9 +288,7 @@ impl Signer {
     /// # Ok::<(), http_sigv4::Error>(())
     /// ```
     pub fn unsigned_header(mut self, name: HeaderName) -> Self {
-        if name != HOST && !self.settings.extra_unsigned_headers.contains(&name) {
-            self.settings.extra_unsigned_headers.push(name);
-        }
+        self.settings.unsigned_headers.add(name);
         self
     }
 
@@ -291,6 +296,8 @@ impl Signer {
     /// in place of the region).
     #[cfg(feature = "sigv4a")]
     pub(crate) fn algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.invalid_scope = scope::invalid_scope_part(&algorithm, &self.region, &self.service);
+        self.scope_after_date = scope::scope_after_date(&algorithm, &self.region, &self.service);
         self.algorithm = algorithm;
         self
     }
@@ -345,7 +352,7 @@ impl Signer {
     /// ```
     pub fn credentials(&self) -> Option<&Credentials> {
         match &self.credentials {
-            CredentialsSource::Fixed(credentials) => Some(credentials),
+            CredentialsSource::Fixed(credentials, _) => Some(credentials),
             CredentialsSource::Provider(_) => None,
         }
     }
@@ -436,43 +443,67 @@ impl Signer {
     ) -> Result<SigningOutput, Error> {
         let t = Timestamp::new(time)?;
         self.check_scope()?;
-        let payload_hash = payload.hash_for(req.body().body_bytes())?;
-        let host = resolve_host(req)?;
-        // A caller's own `x-amz-content-sha256` is replaced by the payload
-        // hash this signature ends with: servers take the payload hash from
-        // that header, so the two must agree.
-        let add_content_sha256 = self.settings.content_sha256 == ContentSha256Header::Signed
-            || req.headers().contains_key(X_AMZ_CONTENT_SHA256);
+        let hash = payload.hash_for(req.body().body_bytes())?;
+        let payload_hash = hash.as_str();
+        let amz_date = t.amz_date();
+        let region_set = self.region_set();
+
+        // One pass over the request's headers collects those to sign and
+        // notes those that signing sets, which saves a lookup for each.
+        let mut present = PresentHeaders::default();
+        let date_if_present = self.settings.date_header == DateHeader::DateIfPresent;
+        let mut headers = HeaderSet::from_request(req.headers(), |name| {
+            // Listed first: the names whose header signing replaces, so
+            // that it is never signed as the caller gave it.
+            if *name == HOST {
+                present.host = true;
+                // `host` is always signed (`unsigned_header` refuses it).
+                return false;
+            }
+            if *name == X_AMZ_DATE {
+                present.amz_date = true;
+                return true;
+            }
+            if *name == X_AMZ_SECURITY_TOKEN {
+                present.token = true;
+                return true;
+            }
+            if *name == X_AMZ_CONTENT_SHA256 {
+                // A caller's own is replaced by the payload hash this
+                // signature ends with: servers take the payload hash from
+                // that header, so the two must agree.
+                present.content_sha256 = true;
+                return true;
+            }
+            if *name == DATE {
+                present.date = true;
+                if date_if_present {
+                    return true;
+                }
+            }
+            (region_set.is_some() && *name == X_AMZ_REGION_SET) || self.is_unsigned(name)
+        });
+        let host = resolve_host(req, present.host)?;
+        let add_content_sha256 =
+            self.settings.content_sha256 == ContentSha256Header::Signed || present.content_sha256;
         let token = session_token(credentials)?;
         let signed_token =
             token.filter(|_| self.settings.session_token == SessionTokenMode::Signed);
-        let region_set = self.region_set();
-
-        let use_date = self.settings.date_header == DateHeader::DateIfPresent
-            && req.headers().contains_key(DATE);
+        let use_date = date_if_present && present.date;
         let http_date = use_date.then(|| t.http_date());
-        let replaced = |name: &HeaderName| {
-            *name == X_AMZ_DATE
-                || *name == X_AMZ_SECURITY_TOKEN
-                || (use_date && *name == DATE)
-                || (add_content_sha256 && *name == X_AMZ_CONTENT_SHA256)
-                || (region_set.is_some() && *name == X_AMZ_REGION_SET)
-        };
-        let mut headers = HeaderSet::from_request(req.headers(), |name| {
-            replaced(name) || self.is_unsigned(name)
-        });
+
         if let Host::Derived { value, .. } = &host {
             headers.add("host", value.to_str().map_err(|_| Error::InvalidHost)?);
         }
         match &http_date {
             Some(date) => headers.add("date", date),
-            None => headers.add("x-amz-date", t.amz_date()),
+            None => headers.add("x-amz-date", amz_date),
         }
         if let Some(token) = signed_token {
             headers.add("x-amz-security-token", token);
         }
         if add_content_sha256 {
-            headers.add("x-amz-content-sha256", payload_hash.as_str());
+            headers.add("x-amz-content-sha256", payload_hash);
         }
         if let Some(set) = region_set {
             headers.add("x-amz-region-set", set);
@@ -480,25 +511,14 @@ impl Signer {
         headers.sort();
 
         let query = canonical::Query::Raw(req.uri().query().unwrap_or(""));
-        let output = self.sign_parts(
-            credentials,
-            &t,
-            req,
-            query,
-            &headers,
-            None,
-            payload_hash.as_str(),
-        )?;
+        let output = self.sign_parts(credentials, &t, req, query, &headers, None, payload_hash)?;
         let authorization = self.authorization(credentials, &output)?;
         let token_value = token.map(header_value_of_token).transpose()?;
         let content_sha256 = match add_content_sha256 {
-            true => Some(
-                HeaderValue::try_from(payload_hash.as_str())
-                    .map_err(|_| Error::InvalidPayloadHash)?,
-            ),
+            true => Some(header_value_of_payload_hash(payload_hash)?),
             false => None,
         };
-        let date = HeaderValue::try_from(http_date.as_deref().unwrap_or(t.amz_date()))
+        let date = HeaderValue::try_from(http_date.as_deref().unwrap_or(amz_date))
             .map_err(|_| Error::InvalidTime)?;
         let region_set_value = region_set
             .map(HeaderValue::try_from)
@@ -509,12 +529,25 @@ impl Signer {
 
         // Nothing below can fail: the request changes only on success.
         let map = req.headers_mut();
+        // Room for the headers added below (those replaced need none), so
+        // that the map grows at most once.
+        let added = [
+            matches!(host, Host::Derived { send: true, .. }),
+            !use_date && !present.amz_date,
+            token_value.is_some() && !present.token,
+            content_sha256.is_some() && !present.content_sha256,
+            region_set_value.is_some(),
+            true, // authorization
+        ];
+        map.reserve(added.iter().filter(|&&added| added).count());
         if let Host::Derived { value, send: true } = host {
             map.insert(HOST, value);
         }
         match use_date {
             true => {
-                map.remove(X_AMZ_DATE);
+                if present.amz_date {
+                    map.remove(X_AMZ_DATE);
+                }
                 map.insert(DATE, date);
             }
             false => {
@@ -522,9 +555,14 @@ impl Signer {
             }
         }
         match token_value {
-            Some(token) => map.insert(X_AMZ_SECURITY_TOKEN, token),
-            None => map.remove(X_AMZ_SECURITY_TOKEN),
-        };
+            Some(token) => {
+                map.insert(X_AMZ_SECURITY_TOKEN, token);
+            }
+            None if present.token => {
+                map.remove(X_AMZ_SECURITY_TOKEN);
+            }
+            None => {}
+        }
         if let Some(hash) = content_sha256 {
             map.insert(X_AMZ_CONTENT_SHA256, hash);
         }
@@ -568,21 +606,26 @@ impl Signer {
             },
         )?;
         let canonical_request = 0..buf.len();
+        // Read once: each read checks the bytes are UTF-8.
+        let amz_date = t.amz_date();
+        let date = &amz_date[..8];
         let (string_to_sign, scope) = write_string_to_sign(
             &mut buf,
             self.algorithm.name(),
-            t,
+            amz_date,
             canonical_request.clone(),
-            |out| self.write_scope(out, t),
+            |out| self.write_scope(out, date),
         );
         let sts = &buf[string_to_sign.clone()];
         match &self.algorithm {
             Algorithm::HmacSha256 => {
-                let key = self.signing_key(credentials, t);
-                let mut hex = [0u8; 64];
-                // 32 bytes always fit 64 hex digits.
-                let _ = hex::encode_to_slice(key.sign(sts.as_bytes()), &mut hex);
-                buf.push_str(std::str::from_utf8(&hex).unwrap_or_default());
+                let signature = self.keys.with_key(
+                    date,
+                    credentials,
+                    || self.derive_signing_key(credentials, date),
+                    |key| key.sign(sts.as_bytes()),
+                );
+                buf.push_str(LowercaseHex::new(&signature).as_str());
             }
             #[cfg(feature = "sigv4a")]
             Algorithm::EcdsaP256(key) => {
@@ -605,13 +648,18 @@ impl Signer {
     /// cache shared by this signer's clones.
     pub(crate) fn signing_key(&self, credentials: &Credentials, t: &Timestamp) -> SigningKey {
         self.keys.get_or_derive(t.date(), credentials, || {
-            SigningKey::derive(
-                credentials.secret_access_key(),
-                t.date(),
-                &self.region,
-                &self.service,
-            )
+            self.derive_signing_key(credentials, t.date())
         })
+    }
+
+    /// Runs the HMAC chain for `credentials` on `date` (`YYYYMMDD`).
+    fn derive_signing_key(&self, credentials: &Credentials, date: &str) -> SigningKey {
+        SigningKey::derive(
+            credentials.secret_access_key(),
+            date,
+            &self.region,
+            &self.service,
+        )
     }
 
     /// Whether this signer signs with SigV4a's ECDSA (chunk signatures are
@@ -645,49 +693,24 @@ impl Signer {
         })
     }
 
-    /// Appends the credential scope for time `t`.
-    fn write_scope(&self, out: &mut String, t: &Timestamp) {
-        match self.algorithm {
-            Algorithm::HmacSha256 => write_scope(out, t.date(), &self.region, &self.service),
-            #[cfg(feature = "sigv4a")]
-            Algorithm::EcdsaP256(_) => sigv4a::write_scope(out, t.date(), &self.service),
-        }
+    /// Appends the credential scope for `date` (`YYYYMMDD`).
+    fn write_scope(&self, out: &mut String, date: &str) {
+        out.push_str(date);
+        out.push_str(&self.scope_after_date);
     }
 
     fn is_unsigned(&self, name: &HeaderName) -> bool {
-        DEFAULT_UNSIGNED_HEADERS.contains(name)
-            || self.settings.extra_unsigned_headers.contains(name)
+        self.settings.unsigned_headers.contains(name)
     }
 
     /// Checks the region and service, which are written into the credential
     /// scope.
     fn check_scope(&self) -> Result<(), Error> {
-        match self.algorithm {
-            Algorithm::HmacSha256 if !is_scope_part(&self.region) => {
-                return Err(Error::InvalidScope { field: "region" });
-            }
-            #[cfg(feature = "sigv4a")]
-            Algorithm::EcdsaP256(_) if !sigv4a::region_set::is_valid(&self.region) => {
-                return Err(Error::InvalidScope {
-                    field: "region set",
-                });
-            }
-            _ => {}
+        match self.invalid_scope {
+            Some(field) => Err(Error::InvalidScope { field }),
+            None => Ok(()),
         }
-        if !is_scope_part(&self.service) {
-            return Err(Error::InvalidScope { field: "service" });
-        }
-        Ok(())
     }
-}
-
-/// Whether `s` can be one part of a credential: `/` separates the scope's
-/// parts and `,` the Authorization header's components, so neither can be
-/// inside one.
-fn is_scope_part(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_graphic() && b != b'/' && b != b',')
 }
 
 fn session_token(credentials: &Credentials) -> Result<Option<&str>, Error> {
@@ -712,6 +735,27 @@ impl fmt::Debug for Signer {
     }
 }
 
+/// Which of the headers that signing sets the request had already, noted
+/// while its headers are collected.
+#[derive(Default)]
+struct PresentHeaders {
+    host: bool,
+    date: bool,
+    amz_date: bool,
+    content_sha256: bool,
+    token: bool,
+}
+
+/// The `x-amz-content-sha256` value: the constants (an empty body's hash,
+/// `UNSIGNED-PAYLOAD`) without a copy.
+fn header_value_of_payload_hash(hash: &str) -> Result<HeaderValue, Error> {
+    match hash {
+        EMPTY_SHA256 => Ok(HeaderValue::from_static(EMPTY_SHA256)),
+        UNSIGNED_PAYLOAD => Ok(HeaderValue::from_static(UNSIGNED_PAYLOAD)),
+        hash => HeaderValue::try_from(hash).map_err(|_| Error::InvalidPayloadHash),
+    }
+}
+
 fn header_value_of_token(token: &str) -> Result<HeaderValue, Error> {
     HeaderValue::try_from(token).map_err(|_| Error::InvalidCredentials {
         field: "session token",
@@ -728,6 +772,8 @@ mod chunked;
 mod host;
 mod output;
 mod presign;
+mod scope;
+mod unsigned;
 
 pub(crate) use host::host_of_uri;
 use host::{resolve_host, Host};
@@ -739,3 +785,4 @@ pub(crate) use presign::X_AMZ_REGION_SET_PARAM;
 mod tests;
 
 use sources::CredentialsSource;
+use unsigned::UnsignedHeaders;

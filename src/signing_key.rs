@@ -107,25 +107,39 @@ impl SigningKeyCache {
         credentials: &Credentials,
         derive: impl FnOnce() -> SigningKey,
     ) -> SigningKey {
+        self.with_key(date, credentials, derive, SigningKey::clone)
+    }
+
+    /// Runs `use_key` on the key for `date` (`YYYYMMDD`) and `credentials`,
+    /// derived with `derive` on a miss. On a hit the cached key is used in
+    /// place, under the shared lock, not copied.
+    pub(crate) fn with_key<R>(
+        &self,
+        date: &str,
+        credentials: &Credentials,
+        derive: impl FnOnce() -> SigningKey,
+        use_key: impl FnOnce(&SigningKey) -> R,
+    ) -> R {
         let mut cache_date = [0u8; 8];
         let len = 8.min(date.len());
         cache_date[..len].copy_from_slice(&date.as_bytes()[..len]);
         if let Ok(guard) = self.last.read() {
             if let Some(entry) = guard.as_ref() {
                 if entry.date == cache_date && entry.credentials.same_key(credentials) {
-                    return entry.key.clone();
+                    return use_key(&entry.key);
                 }
             }
         }
         let key = derive();
+        let result = use_key(&key);
         if let Ok(mut guard) = self.last.write() {
             *guard = Some(Entry {
                 date: cache_date,
                 credentials: credentials.clone(),
-                key: key.clone(),
+                key,
             });
         }
-        key
+        result
     }
 }
 

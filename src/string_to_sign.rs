@@ -14,6 +14,7 @@ use std::ops::Range;
 
 use sha2::{Digest, Sha256};
 
+use crate::digest_hex::LowercaseHex;
 use crate::timestamp::Timestamp;
 
 /// The signing algorithm's name, first line of the string to sign and first
@@ -35,30 +36,28 @@ pub(crate) fn write_scope(out: &mut String, date: &str, region: &str, service: &
 }
 
 /// Appends the string to sign for the canonical request at
-/// `canonical_request` in `out` itself, with `algorithm` at time `t`;
+/// `canonical_request` in `out` itself, with `algorithm` at `amz_date`
+/// (`YYYYMMDDTHHMMSSZ`);
 /// `write_scope` appends the scope. Returns the ranges of the string to sign
 /// and of the scope in `out`.
 pub(crate) fn write_string_to_sign(
     out: &mut String,
     algorithm: &str,
-    t: &Timestamp,
+    amz_date: &str,
     canonical_request: Range<usize>,
     write_scope: impl FnOnce(&mut String),
 ) -> (Range<usize>, Range<usize>) {
-    let digest: [u8; 32] = Sha256::digest(out[canonical_request].as_bytes()).into();
-    let mut hash_hex = [0u8; 64];
-    // 32 bytes always fit 64 hex digits.
-    let _ = hex::encode_to_slice(digest, &mut hash_hex);
+    let hash_hex = LowercaseHex::new(&Sha256::digest(out[canonical_request].as_bytes()).into());
     let start = out.len();
     out.push_str(algorithm);
     out.push('\n');
-    out.push_str(t.amz_date());
+    out.push_str(amz_date);
     out.push('\n');
     let scope_start = out.len();
     write_scope(out);
     let scope = scope_start..out.len();
     out.push('\n');
-    out.push_str(std::str::from_utf8(&hash_hex).unwrap_or_default());
+    out.push_str(hash_hex.as_str());
     (start..out.len(), scope)
 }
 
@@ -75,10 +74,7 @@ pub(crate) fn string_to_sign_of_pieces(
     canonical_request
         .iter()
         .for_each(|piece| hash.update(piece.as_bytes()));
-    let digest: [u8; 32] = hash.finalize().into();
-    let mut hash_hex = [0u8; 64];
-    // 32 bytes always fit 64 hex digits.
-    let _ = hex::encode_to_slice(digest, &mut hash_hex);
+    let hash_hex = LowercaseHex::new(&hash.finalize().into());
     let mut out = String::with_capacity(algorithm.len() + 16 + scope.len() + 64 + 3);
     out.push_str(algorithm);
     out.push('\n');
@@ -86,7 +82,7 @@ pub(crate) fn string_to_sign_of_pieces(
     out.push('\n');
     out.push_str(scope);
     out.push('\n');
-    out.push_str(std::str::from_utf8(&hash_hex).unwrap_or_default());
+    out.push_str(hash_hex.as_str());
     out
 }
 
@@ -100,9 +96,10 @@ mod tests {
         let creq = "GET\n/\n\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\nhost;x-amz-date\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
         let t = Timestamp::new(UNIX_EPOCH + Duration::from_secs(1_440_938_160)).unwrap();
         let mut buf = String::from(creq);
-        let (sts, scope) = write_string_to_sign(&mut buf, ALGORITHM, &t, 0..creq.len(), |out| {
-            write_scope(out, t.date(), "us-east-1", "service")
-        });
+        let (sts, scope) =
+            write_string_to_sign(&mut buf, ALGORITHM, t.amz_date(), 0..creq.len(), |out| {
+                write_scope(out, t.date(), "us-east-1", "service")
+            });
         assert_eq!(&buf[scope], "20150830/us-east-1/service/aws4_request");
         // aws-signing-test-suite/v4/get-vanilla/header-string-to-sign.txt
         assert_eq!(

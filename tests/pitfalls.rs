@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::{Request, Version};
 use http_sigv4::{
-    Credentials, Error, PathNormalization, Payload, SessionTokenMode, Signer, SigningOutput,
-    UriEncoding,
+    ApiGatewaySigner, Credentials, Error, PathNormalization, Payload, SessionTokenMode, Signer,
+    SigningOutput, UriEncoding,
 };
 
 const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -281,6 +281,36 @@ fn stale_signing_headers_are_replaced_so_a_retry_signs_cleanly() {
     let again = s.sign_at(&mut stale, time()).unwrap();
     assert_eq!(again, expected);
     assert_eq!(stale.headers().get_all("authorization").iter().count(), 1);
+}
+
+#[test]
+fn stale_headers_go_when_the_new_signature_has_none_of_them() {
+    // No session token now: an earlier token header is removed. API
+    // Gateway with a `date` header: an earlier x-amz-date is removed.
+    let plain = Credentials::new("AKID", "SECRET", None::<String>);
+    let s = Signer::new(plain.clone(), "us-east-1", "service");
+    let mut fresh = get("https://h/");
+    let expected = s.sign_at(&mut fresh, time()).unwrap();
+    let mut stale = Request::get("https://h/")
+        .header("x-amz-security-token", "old-token")
+        .body(())
+        .unwrap();
+    assert_eq!(s.sign_at(&mut stale, time()).unwrap(), expected);
+    assert_eq!(stale.headers(), fresh.headers());
+
+    let apigw = ApiGatewaySigner::new(plain, "us-east-1");
+    let dated = |stale: bool| {
+        let mut req = Request::get("https://h/").header("date", "Mon, 01 Jan 2001 00:00:00 GMT");
+        if stale {
+            req = req.header("x-amz-date", "20000101T000000Z");
+        }
+        req.body(()).unwrap()
+    };
+    let (mut fresh, mut stale) = (dated(false), dated(true));
+    let expected = apigw.sign_at(&mut fresh, time()).unwrap();
+    assert_eq!(apigw.sign_at(&mut stale, time()).unwrap(), expected);
+    assert!(!stale.headers().contains_key("x-amz-date"));
+    assert_eq!(stale.headers(), fresh.headers());
 }
 
 #[test]

@@ -23,11 +23,120 @@ pub(crate) fn write_canonical_query(out: &mut String, query: &str) {
     if query.is_empty() {
         return;
     }
+    let mut pairs = BorrowedPairs::default();
+    if split_canonically_encoded(query, &mut pairs) {
+        pairs.sort_and_write(out);
+        return;
+    }
     // Every encoded name and value goes into one scratch buffer; the pairs
     // are ranges into it, sorted without copying the strings.
     let mut scratch = String::with_capacity(query.len() + query.len() / 2 + 8);
     let pairs = encode_pairs(&mut scratch, query, |_| true);
     write_merged(out, &scratch, &pairs, &[]);
+}
+
+/// How many query parameters [`BorrowedPairs`] keeps on the stack.
+const INLINE_PAIRS: usize = 16;
+
+/// Splits `query` into `(name, value)` pairs borrowed from it, into
+/// `pairs`, if every name and value is already in its canonical form (so
+/// that decoding and encoding it again would give it back): only
+/// unreserved bytes and `%XX` escapes (uppercase hex) of bytes that are not
+/// unreserved, at most one `=` per `&`-separated piece. Returns false,
+/// with `pairs` unfinished, at the first byte that is not.
+fn split_canonically_encoded<'q>(query: &'q str, pairs: &mut BorrowedPairs<'q>) -> bool {
+    let bytes = query.as_bytes();
+    let mut piece_start = 0;
+    let mut equals: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b if UNRESERVED[usize::from(b)] => {}
+            b'&' => {
+                pairs.push_piece(query, piece_start, equals, i);
+                piece_start = i + 1;
+                equals = None;
+            }
+            b'=' if equals.is_none() => equals = Some(i),
+            b'%' => match bytes.get(i + 1..i + 3) {
+                Some(&[hi, lo]) if is_upper_hex(hi) && is_upper_hex(lo) => match hex_pair(hi, lo) {
+                    Some(byte) if !UNRESERVED[usize::from(byte)] => i += 2,
+                    _ => return false,
+                },
+                _ => return false,
+            },
+            _ => return false,
+        }
+        i += 1;
+    }
+    pairs.push_piece(query, piece_start, equals, bytes.len());
+    true
+}
+
+fn is_upper_hex(b: u8) -> bool {
+    matches!(b, b'0'..=b'9' | b'A'..=b'F')
+}
+
+/// Query parameters borrowed from the query, up to [`INLINE_PAIRS`] of
+/// them on the stack.
+struct BorrowedPairs<'q> {
+    inline: [(&'q str, &'q str); INLINE_PAIRS],
+    len: usize,
+    /// All pairs, once there are more than `INLINE_PAIRS`.
+    spilled: Vec<(&'q str, &'q str)>,
+}
+
+impl Default for BorrowedPairs<'_> {
+    fn default() -> Self {
+        BorrowedPairs {
+            inline: [("", ""); INLINE_PAIRS],
+            len: 0,
+            spilled: Vec::new(),
+        }
+    }
+}
+
+impl<'q> BorrowedPairs<'q> {
+    /// Adds the piece `query[start..end]`, whose first `=` (if any) is at
+    /// `equals`; an empty piece (between `&&`) is dropped. The bounds are
+    /// those of ASCII bytes, so they fall on character boundaries.
+    fn push_piece(&mut self, query: &'q str, start: usize, equals: Option<usize>, end: usize) {
+        if start == end {
+            return;
+        }
+        let slice = |range: Range<usize>| query.get(range).unwrap_or_default();
+        let pair = match equals {
+            Some(equals) => (slice(start..equals), slice(equals + 1..end)),
+            None => (slice(start..end), ""),
+        };
+        if self.spilled.is_empty() && self.len < INLINE_PAIRS {
+            self.inline[self.len] = pair;
+            self.len += 1;
+            return;
+        }
+        if self.spilled.is_empty() {
+            self.spilled.extend_from_slice(&self.inline);
+        }
+        self.spilled.push(pair);
+    }
+
+    /// Sorts the pairs by name, then value, and appends them as the
+    /// canonical query.
+    fn sort_and_write(&mut self, out: &mut String) {
+        let pairs = match self.spilled.is_empty() {
+            true => &mut self.inline[..self.len],
+            false => &mut self.spilled[..],
+        };
+        pairs.sort_unstable();
+        for (i, (name, value)) in pairs.iter().enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            out.push_str(name);
+            out.push('=');
+            out.push_str(value);
+        }
+    }
 }
 
 /// A query parameter, encoded: ranges of its name and value in a scratch
@@ -124,10 +233,25 @@ fn push_encoded_component(out: &mut String, raw: &str) -> Range<usize> {
 /// Appends `value` percent-encoded with the SigV4 unreserved set, as it is
 /// (no decoding: a `+` becomes `%2B`, a `%` becomes `%25`).
 pub(crate) fn push_encoded(out: &mut String, value: &str) {
+    push_encoded_except(out, value, &UNRESERVED);
+}
+
+/// [`push_encoded`], with `/` kept as it is (a path whose segments are
+/// encoded one by one).
+pub(crate) fn push_encoded_keeping_slashes(out: &mut String, value: &str) {
+    push_encoded_except(out, value, &UNRESERVED_OR_SLASH);
+}
+
+/// Appends `value` with every byte that `kept` does not list
+/// percent-encoded.
+fn push_encoded_except(out: &mut String, value: &str, kept: &[bool; 256]) {
     let bytes = value.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let run = unreserved_run(&bytes[i..]);
+        let run = bytes[i..]
+            .iter()
+            .position(|&b| !kept[usize::from(b)])
+            .unwrap_or(bytes.len() - i);
         // A run of ASCII bytes ends on a character boundary.
         out.push_str(value.get(i..i + run).unwrap_or_default());
         i += run;
@@ -145,6 +269,13 @@ fn unreserved_run(bytes: &[u8]) -> usize {
         .position(|&b| !UNRESERVED[usize::from(b)])
         .unwrap_or(bytes.len())
 }
+
+/// [`UNRESERVED`] and `/`.
+static UNRESERVED_OR_SLASH: [bool; 256] = {
+    let mut table = UNRESERVED;
+    table[b'/' as usize] = true;
+    table
+};
 
 /// `UNRESERVED[b]`: whether SigV4 leaves byte `b` unencoded.
 static UNRESERVED: [bool; 256] = {
@@ -321,6 +452,71 @@ mod tests {
         let theirs: String =
             percent_encoding::utf8_percent_encode(value, super::super::SIGV4_UNRESERVED).collect();
         assert_eq!(ours, theirs);
+    }
+
+    /// The canonical query by the general path: every component decoded
+    /// and encoded again.
+    fn reencoded(query: &str) -> String {
+        let mut scratch = String::new();
+        let pairs = encode_pairs(&mut scratch, query, |_| true);
+        let mut out = String::new();
+        write_merged(&mut out, &scratch, &pairs, &[]);
+        out
+    }
+
+    #[test]
+    fn canonically_encoded_queries_are_recognized() {
+        let is_canonically_encoded =
+            |query| split_canonically_encoded(query, &mut BorrowedPairs::default());
+        for query in [
+            "a=1",
+            "limit=10&q=red%20shoes&sort=asc",
+            "b&a=",
+            "=x",
+            "a=%2F%E1%88%B4",
+            "a=1&&b",
+        ] {
+            assert!(is_canonically_encoded(query), "{query}");
+        }
+        // Each needs decoding or encoding: `+`, a lowercase or an unneeded
+        // escape, a raw reserved byte, a second `=`, a stray `%`.
+        for query in [
+            "q=a+b", "a=%2f", "a=%41", "a=%7E", "t=12:30", "k=a=b", "a=100%", "a=%4", "a=%zz",
+            "a=é",
+        ] {
+            assert!(!is_canonically_encoded(query), "{query}");
+        }
+    }
+
+    #[test]
+    fn queries_written_as_they_are_match_the_reencoded_form() {
+        let queries = [
+            "z=1&b=2&a=%7E",
+            "limit=10&q=red%20shoes&sort=asc",
+            "sort=asc&q=red%20shoes&limit=10",
+            "b&a=&b=",
+            "a=2&a=1&a=10",
+            "=x&=&x",
+        ];
+        for query in queries {
+            assert_eq!(canonical(query), reencoded(query), "{query}");
+        }
+        // More parameters than fit on the stack.
+        let many: Vec<String> = (0..40).rev().map(|i| format!("p{i:02}=v%20{i}")).collect();
+        let many = many.join("&");
+        assert!(split_canonically_encoded(
+            &many,
+            &mut BorrowedPairs::default()
+        ));
+        assert_eq!(canonical(&many), reencoded(&many));
+        assert!(canonical(&many).starts_with("p00=v%200&p01=v%201&"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_query_canonicalizes_as_if_reencoded(query in "([a-cA-C0-2=&+~%]|%[0-9a-fA-F]{2}){0,24}") {
+            proptest::prop_assert_eq!(canonical(&query), reencoded(&query));
+        }
     }
 
     #[test]

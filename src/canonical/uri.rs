@@ -8,7 +8,7 @@
 
 use percent_encoding::percent_decode_str;
 
-use super::query::{push_encoded, push_encoded_byte};
+use super::query::{push_encoded_byte, push_encoded_keeping_slashes};
 use crate::settings::{PathNormalization, UriEncoding};
 
 /// Appends the canonical form of `path` (as it appears on the wire, already
@@ -46,14 +46,9 @@ pub(crate) fn write_canonical_uri(
         return;
     }
     match encoding {
-        UriEncoding::Double => {
-            for (i, segment) in path.split('/').enumerate() {
-                if i > 0 {
-                    out.push('/');
-                }
-                push_encoded(out, segment);
-            }
-        }
+        // Each segment encoded, `/` kept between them: the whole path
+        // encoded with `/` left as it is.
+        UriEncoding::Double => push_encoded_keeping_slashes(out, path),
         UriEncoding::Single => {
             for (i, segment) in path.split('/').enumerate() {
                 if i > 0 {
@@ -73,12 +68,18 @@ fn needs_normalization(path: &str) -> bool {
     let Some(rest) = path.strip_prefix('/') else {
         return true;
     };
-    let mut segments = rest.split('/').peekable();
-    while let Some(segment) = segments.next() {
-        let is_last = segments.peek().is_none();
-        if segment == "." || segment == ".." || (segment.is_empty() && !is_last) {
+    let bytes = rest.as_bytes();
+    let mut start = 0;
+    for end in 0..=bytes.len() {
+        let is_last = end == bytes.len();
+        if !is_last && bytes[end] != b'/' {
+            continue;
+        }
+        let segment = &bytes[start..end];
+        if segment == b"." || segment == b".." || (segment.is_empty() && !is_last) {
             return true;
         }
+        start = end + 1;
     }
     false
 }
@@ -209,6 +210,29 @@ mod tests {
         // An encoded slash is part of a segment, not a separator.
         assert_eq!(single("/a%2Fb/c%2fd"), "/a%2Fb/c%2Fd");
         assert_eq!(single("/a!b/%7e"), "/a%21b/~");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn only_paths_that_normalization_changes_are_normalized(path in "[/.a%]{0,12}") {
+            proptest::prop_assert_eq!(needs_normalization(&path), normalize(&path) != path);
+        }
+
+        #[test]
+        fn double_encoding_encodes_each_segment(path in "(/|[a-z.~%@:]|%2F){0,16}") {
+            let mut segments = Vec::new();
+            for segment in path.split('/') {
+                let mut encoded = String::new();
+                super::super::query::push_encoded(&mut encoded, segment);
+                segments.push(encoded);
+            }
+            let raw = canonical(&path, UriEncoding::Double, PathNormalization::Disabled);
+            let expected = match path.is_empty() {
+                true => "/".to_owned(),
+                false => segments.join("/"),
+            };
+            proptest::prop_assert_eq!(raw, expected);
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The `host` a signature covers.
 
-use http::header::{HeaderValue, HOST};
+use http::header::HeaderValue;
 use http::uri::Uri;
 use http::{Request, Version};
 
@@ -15,12 +15,13 @@ pub(super) enum Host {
     Derived { value: HeaderValue, send: bool },
 }
 
-/// The host to sign: the request's `Host` header if it has one (private API
+/// The host to sign: the request's `Host` header if it has one
+/// (`has_host_header`) (private API
 /// Gateway endpoints connect to one address and sign another host), else the
 /// URI's authority without userinfo, lowercase, with the port only when it
 /// is not the scheme's default.
-pub(super) fn resolve_host<B>(req: &Request<B>) -> Result<Host, Error> {
-    if req.headers().contains_key(HOST) {
+pub(super) fn resolve_host<B>(req: &Request<B>, has_host_header: bool) -> Result<Host, Error> {
+    if has_host_header {
         return Ok(Host::OnRequest);
     }
     let value = HeaderValue::try_from(host_of_uri(req.uri())?).map_err(|_| Error::InvalidHost)?;

@@ -124,7 +124,7 @@ impl Signer {
         let payload_hash = self
             .presign_payload_setting()
             .hash_for(req.body().body_bytes())?;
-        let host = resolve_host(req)?;
+        let host = resolve_host(req, req.headers().contains_key(HOST))?;
         let credentials = self.current_credentials()?;
         let token = session_token(&credentials)?;
 
@@ -178,7 +178,7 @@ impl Signer {
         let mut scratch = String::with_capacity(2 * raw_query.len() + 192);
         let pairs = encode_pairs(&mut scratch, raw_query, |name| !owned(name));
         let signed_headers = push_range(&mut scratch, |out| headers.write_signed_headers(out));
-        let scope = push_range(&mut scratch, |out| self.write_scope(out, &t));
+        let scope = push_range(&mut scratch, |out| self.write_scope(out, t.date()));
 
         // The path and query as they will be sent, written once: the
         // caller's pieces as they were, then the signer's parameters, each

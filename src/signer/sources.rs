@@ -5,7 +5,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-use super::{is_scope_part, Algorithm, Settings, Signer};
+use super::scope::{invalid_scope_part, is_scope_part, scope_after_date};
+use super::{Algorithm, Settings, Signer};
 use crate::provider::{
     region_from_env_or_profile, CachingProvider, DefaultChain, Env, ProfileProvider,
     ProvideCredentials,
@@ -15,14 +16,16 @@ use crate::{Credentials, Error};
 /// Where a signer's credentials come from.
 #[derive(Clone)]
 pub(super) enum CredentialsSource {
-    Fixed(Credentials),
+    /// Fixed credentials, and which of their fields cannot be signed with
+    /// (checked once, here).
+    Fixed(Credentials, Option<&'static str>),
     Provider(Arc<dyn ProvideCredentials + Send + Sync>),
 }
 
 impl fmt::Debug for CredentialsSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CredentialsSource::Fixed(credentials) => credentials.fmt(f),
+            CredentialsSource::Fixed(credentials, _) => credentials.fmt(f),
             CredentialsSource::Provider(_) => f.write_str("Provider"),
         }
     }
@@ -49,7 +52,12 @@ impl Signer {
         region: impl Into<String>,
         service: impl Into<String>,
     ) -> Self {
-        Signer::with_source(CredentialsSource::Fixed(credentials), region, service)
+        let invalid = invalid_field(&credentials);
+        Signer::with_source(
+            CredentialsSource::Fixed(credentials, invalid),
+            region,
+            service,
+        )
     }
 
     fn with_source(
@@ -57,13 +65,18 @@ impl Signer {
         region: impl Into<String>,
         service: impl Into<String>,
     ) -> Self {
+        let region = Arc::from(region.into());
+        let service = Arc::from(service.into());
+        let algorithm = Algorithm::default();
         Signer {
             credentials,
-            region: Arc::from(region.into()),
-            service: Arc::from(service.into()),
+            invalid_scope: invalid_scope_part(&algorithm, &region, &service),
+            scope_after_date: scope_after_date(&algorithm, &region, &service),
+            region,
+            service,
             settings: Settings::default(),
             keys: Arc::default(),
-            algorithm: Algorithm::default(),
+            algorithm,
         }
     }
 
@@ -199,21 +212,33 @@ impl Signer {
     /// Fixed credentials are borrowed, not cloned: threads sharing one
     /// signer then never write to a shared reference count.
     pub(super) fn current_credentials(&self) -> Result<Cow<'_, Credentials>, Error> {
-        let credentials = match &self.credentials {
-            CredentialsSource::Fixed(credentials) => Cow::Borrowed(credentials),
-            CredentialsSource::Provider(provider) => Cow::Owned(provider.provide_credentials()?),
+        let (credentials, invalid) = match &self.credentials {
+            CredentialsSource::Fixed(credentials, invalid) => {
+                (Cow::Borrowed(credentials), *invalid)
+            }
+            CredentialsSource::Provider(provider) => {
+                let credentials = provider.provide_credentials()?;
+                let invalid = invalid_field(&credentials);
+                (Cow::Owned(credentials), invalid)
+            }
         };
-        let akid = credentials.access_key_id();
-        if !is_scope_part(akid) || akid.contains([',', '=']) {
-            return Err(Error::InvalidCredentials {
-                field: "access key id",
-            });
+        match invalid {
+            Some(field) => Err(Error::InvalidCredentials { field }),
+            None => Ok(credentials),
         }
-        if credentials.secret_access_key().is_empty() {
-            return Err(Error::InvalidCredentials {
-                field: "secret access key",
-            });
-        }
-        Ok(credentials)
     }
+}
+
+/// Which field of `credentials` cannot be signed with, if any: the access
+/// key id is written into the scope (so it must be a scope part without
+/// `,` or `=`), and the secret must not be empty.
+fn invalid_field(credentials: &Credentials) -> Option<&'static str> {
+    let akid = credentials.access_key_id();
+    if !is_scope_part(akid) || akid.contains([',', '=']) {
+        return Some("access key id");
+    }
+    if credentials.secret_access_key().is_empty() {
+        return Some("secret access key");
+    }
+    None
 }
