@@ -109,13 +109,13 @@ impl Authentication {
     }
 
     fn from_header(value: &str, headers: &HeaderMap) -> Result<Self, Malformed> {
-        let (algorithm, components) = value.split_once(' ').unwrap_or((value, ""));
+        let (algorithm, components) = split_once_ascii(value, b' ').unwrap_or((value, ""));
         let kind = Kind::from_name(algorithm)?;
         let (mut credential, mut signed_headers, mut signature) = (None, None, None);
-        for component in components.split(',') {
-            let (name, value) = component
-                .trim()
-                .split_once('=')
+        // `to_str` let only visible ASCII, space and tab through, so
+        // trimming ASCII whitespace is trimming all of it.
+        for component in split_ascii(components, b',') {
+            let (name, value) = split_once_ascii(component.trim_ascii(), b'=')
                 .ok_or(Malformed::UnexpectedComponent)?;
             let slot = match name {
                 "Credential" => &mut credential,
@@ -225,9 +225,20 @@ impl Authentication {
         // and counts as a sixth.
         let mut parts = [""; 6];
         let mut count = 0;
-        for (slot, part) in parts.iter_mut().zip(credential.splitn(6, '/')) {
-            *slot = part;
+        let mut rest = Some(credential);
+        while let Some(text) = rest {
+            if count == parts.len() - 1 {
+                parts[count] = text;
+                count += 1;
+                break;
+            }
+            let (part, after) = match split_once_ascii(text, b'/') {
+                Some((part, after)) => (part, Some(after)),
+                None => (text, None),
+            };
+            parts[count] = part;
             count += 1;
+            rest = after;
         }
         let (access_key_id, date, region, service, terminator) = match (kind, &parts[..count]) {
             (Kind::SigV4, &[akid, date, region, service, terminator]) if !region.is_empty() => {
@@ -259,7 +270,7 @@ impl Authentication {
         }
         let separators = signed_headers.bytes().filter(|&b| b == b';').count();
         let mut names = Vec::with_capacity(separators + 1);
-        names.extend(signed_headers.split(';').map(str::to_owned));
+        names.extend(split_ascii(signed_headers, b';').map(str::to_owned));
         let well_formed = names.iter().all(|n| {
             !n.is_empty()
                 && n.bytes()
@@ -319,6 +330,36 @@ impl Authentication {
             presigned,
         })
     }
+}
+
+/// `text` split at every `separator` (an ASCII byte), as `str::split`
+/// would, by a plain byte loop: the pieces of an `Authorization` header are
+/// a few bytes long, where `str::split`'s `memchr` costs more than it saves.
+fn split_ascii(text: &str, separator: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match split_once_ascii(current, separator) {
+            Some((piece, after)) => {
+                rest = Some(after);
+                Some(piece)
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
+}
+
+/// `text` before and after its first `separator` (an ASCII byte), as
+/// `str::split_once` would, by a plain byte loop.
+fn split_once_ascii(text: &str, separator: u8) -> Option<(&str, &str)> {
+    debug_assert!(separator.is_ascii());
+    // An ASCII byte never sits inside a multi-byte character, so both
+    // slices fall on character boundaries.
+    let at = text.bytes().position(|b| b == separator)?;
+    Some((&text[..at], &text[at + 1..]))
 }
 
 /// The longest access key id, region, service or region set accepted.
@@ -425,6 +466,54 @@ fn single_header<'h>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The byte-loop splitting agrees with `str::split`, `split_once`
+        /// and (for the credential) `splitn(6, '/')`, on any text.
+        #[test]
+        fn byte_splitting_is_str_splitting(text in "[a-z/;=, \u{e9}\u{1f600}]{0,24}") {
+            for separator in [b'/', b';', b'=', b',', b' '] {
+                let pieces: Vec<&str> = split_ascii(&text, separator).collect();
+                let expected: Vec<&str> = text.split(char::from(separator)).collect();
+                proptest::prop_assert_eq!(pieces, expected);
+                proptest::prop_assert_eq!(
+                    split_once_ascii(&text, separator),
+                    text.split_once(char::from(separator))
+                );
+            }
+        }
+
+        #[test]
+        fn credentials_split_as_splitn_six(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "AKID", "20150830", "us-east-1", "service", "aws4_request", "", "x",
+                ]),
+                3..8,
+            )
+        ) {
+            let credential = parts.join("/");
+            let header = format!(
+                "AWS4-HMAC-SHA256 Credential={credential}, SignedHeaders=host;x-amz-date, Signature={}",
+                "0".repeat(64)
+            );
+            let mut h = HeaderMap::new();
+            h.insert(AUTHORIZATION, header.parse().unwrap());
+            h.insert(X_AMZ_DATE, "20150830T123600Z".parse().unwrap());
+            let parsed = Authentication::from_request(&h, None, false);
+            let split: Vec<&str> = credential.splitn(6, '/').collect();
+            let well_formed = matches!(
+                split[..],
+                [akid, "20150830", region, service, "aws4_request"]
+                    if !akid.is_empty() && !region.is_empty() && !service.is_empty()
+            );
+            proptest::prop_assert_eq!(parsed.is_ok(), well_formed, "{:?}", parsed.err());
+            if let Ok(auth) = parsed {
+                proptest::prop_assert_eq!(auth.access_key_id.as_str(), split[0]);
+                proptest::prop_assert_eq!(auth.service.as_str(), split[3]);
+            }
+        }
+    }
 
     const SUITE_AUTHORIZATION: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
 
