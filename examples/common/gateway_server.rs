@@ -26,10 +26,7 @@
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::io;
-use std::net::{SocketAddr, TcpStream as StdTcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::thread::{self, JoinHandle};
+use std::net::{SocketAddr, TcpListener};
 
 use bytes::Bytes;
 use http::{header, Request, Response, StatusCode};
@@ -39,11 +36,15 @@ use http_sigv4::{
     VerifyLayer, EXECUTE_API,
 };
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
 use serde_json::json;
-use tower::{Layer, ServiceExt};
+use tower::Layer;
 
 use crate::gateway::{long_term_credentials, temporary_credentials, REGION};
+
+#[path = "hyper_server.rs"]
+mod hyper_server;
+
+use hyper_server::HyperServer;
 
 /// The most a body may hold; the layer answers a larger one `413`.
 const MAX_BODY: usize = 1 << 20;
@@ -51,9 +52,7 @@ const MAX_BODY: usize = 1 << 20;
 /// A running stand-in. Stop it with [`GatewayServer::stop`]; dropping it
 /// also stops it.
 pub struct GatewayServer {
-    addr: SocketAddr,
-    stopping: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    server: HyperServer,
 }
 
 impl GatewayServer {
@@ -71,10 +70,6 @@ impl GatewayServer {
                 format!("{addr} is not a loopback address: the stand-in listens on 127.0.0.1 or [::1] only"),
             ));
         }
-        let listener = std::net::TcpListener::bind(addr)?;
-        listener.set_nonblocking(true)?;
-        let addr = listener.local_addr()?;
-
         let keys: HashMap<String, Credentials> = [long_term_credentials(), temporary_credentials()]
             .into_iter()
             .map(|creds| (creds.access_key_id().to_owned(), creds))
@@ -84,51 +79,17 @@ impl GatewayServer {
         // is allowed, as in the plain stand-in.
         let verifier = Verifier::new(keys, REGION, EXECUTE_API)
             .unsigned_payload(UnsignedPayloadPolicy::Allowed);
-        let layer = VerifyLayer::new(verifier)
+        let service = VerifyLayer::new(verifier)
             .error_style(ErrorStyle::ApiGatewayJson)
-            .buffered(MAX_BODY);
-
-        let stopping = Arc::new(AtomicBool::new(false));
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_io()
-            .build()?;
-        let thread = thread::Builder::new().name("gateway".into()).spawn({
-            let stopping = Arc::clone(&stopping);
-            move || {
-                runtime.block_on(async move {
-                    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
-                        return;
-                    };
-                    let service = layer.layer(tower::service_fn(echo));
-                    while let Ok((stream, _)) = listener.accept().await {
-                        if stopping.load(Ordering::SeqCst) {
-                            break;
-                        }
-                        let service = service.clone();
-                        let hyper_service =
-                            hyper::service::service_fn(move |req: Request<Incoming>| {
-                                service.clone().oneshot(req)
-                            });
-                        tokio::spawn(async move {
-                            // A client that goes away mid-request is no error of ours.
-                            let _ = hyper::server::conn::http1::Builder::new()
-                                .serve_connection(TokioIo::new(stream), hyper_service)
-                                .await;
-                        });
-                    }
-                })
-            }
-        })?;
-        Ok(GatewayServer {
-            addr,
-            stopping,
-            thread: Some(thread),
-        })
+            .buffered(MAX_BODY)
+            .layer(tower::service_fn(echo));
+        let server = HyperServer::start(TcpListener::bind(addr)?, "gateway", service)?;
+        Ok(GatewayServer { server })
     }
 
     /// The URL of `path_and_query` on this stand-in, e.g. `url("/pets?type=dog")`.
     pub fn url(&self, path_and_query: &str) -> String {
-        format!("http://{}{path_and_query}", self.addr)
+        format!("http://{}{path_and_query}", self.server.addr())
     }
 
     /// Writes what to point a client at: the URL, the keys the stand-in
@@ -164,36 +125,13 @@ impl GatewayServer {
 
     /// Serves until the process is stopped (Ctrl-C).
     #[allow(dead_code)] // Used by api_gateway's --serve only.
-    pub fn serve_forever(mut self) -> Result<(), String> {
-        match self.thread.take() {
-            Some(thread) => thread
-                .join()
-                .map_err(|_| "the gateway's server thread panicked".to_owned()),
-            None => Ok(()),
-        }
+    pub fn serve_forever(self) -> Result<(), String> {
+        self.server.join()
     }
 
     /// Stops the server (connections in progress end with it).
     pub fn stop(mut self) -> Result<(), String> {
-        self.shut_down()
-    }
-
-    fn shut_down(&mut self) -> Result<(), String> {
-        let Some(thread) = self.thread.take() else {
-            return Ok(());
-        };
-        self.stopping.store(true, Ordering::SeqCst);
-        // Wakes the accept loop up.
-        let _ = StdTcpStream::connect(self.addr);
-        thread
-            .join()
-            .map_err(|_| "the gateway's server thread panicked".to_owned())
-    }
-}
-
-impl Drop for GatewayServer {
-    fn drop(&mut self) {
-        let _ = self.shut_down();
+        self.server.stop()
     }
 }
 

@@ -21,13 +21,12 @@
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::io;
-use std::net::{SocketAddr, TcpStream as StdTcpStream};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
-use std::thread::{self, JoinHandle};
 
 use bytes::{Bytes, BytesMut};
 use http::{header, Method, Request, Response, StatusCode};
@@ -35,10 +34,14 @@ use http_body::{Body, Frame, SizeHint};
 use http_body_util::{BodyExt, Either, Full};
 use http_sigv4::{error_response, Credentials, ErrorStyle, VerifiedBody, Verifier, VerifyLayer};
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tower::{Layer, ServiceExt};
+use tower::Layer;
+
+#[path = "hyper_server.rs"]
+mod hyper_server;
+
+use hyper_server::HyperServer;
 
 /// The region the server verifies.
 pub const REGION: &str = "us-east-1";
@@ -60,90 +63,37 @@ pub fn credentials() -> Credentials {
 
 /// A running server. Stop it with [`S3Server::stop`] (or drop it).
 pub struct S3Server {
-    addr: SocketAddr,
-    stopping: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    server: HyperServer,
 }
 
 impl S3Server {
     /// Starts a server storing its buckets under `root` (which must exist).
     pub fn start(root: &Path) -> io::Result<S3Server> {
         let listener = std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))?;
-        listener.set_nonblocking(true)?;
-        let addr = listener.local_addr()?;
         let keys: HashMap<String, Credentials> = [(ACCESS_KEY_ID.to_owned(), credentials())]
             .into_iter()
             .collect();
-        let layer = VerifyLayer::new(Verifier::s3(keys, REGION));
         let store = Store {
             root: root.to_owned(),
             temporary: Arc::new(AtomicU64::new(0)),
         };
-        let stopping = Arc::new(AtomicBool::new(false));
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_io()
-            .build()?;
-        let thread = thread::Builder::new().name("s3-server".into()).spawn({
-            let stopping = Arc::clone(&stopping);
-            move || {
-                runtime.block_on(async move {
-                    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
-                        return;
-                    };
-                    let app = tower::service_fn(move |req| {
-                        let store = store.clone();
-                        async move { Ok::<_, Infallible>(store.handle(req).await) }
-                    });
-                    let service = layer.layer(app);
-                    while let Ok((stream, _)) = listener.accept().await {
-                        if stopping.load(Ordering::SeqCst) {
-                            break;
-                        }
-                        let service = service.clone();
-                        let hyper_service =
-                            hyper::service::service_fn(move |req: Request<Incoming>| {
-                                service.clone().oneshot(req)
-                            });
-                        tokio::spawn(async move {
-                            // A client that goes away mid-request is no error of ours.
-                            let _ = hyper::server::conn::http1::Builder::new()
-                                .serve_connection(TokioIo::new(stream), hyper_service)
-                                .await;
-                        });
-                    }
-                })
-            }
-        })?;
-        Ok(S3Server {
-            addr,
-            stopping,
-            thread: Some(thread),
-        })
+        let app = tower::service_fn(move |req| {
+            let store = store.clone();
+            async move { Ok::<_, Infallible>(store.handle(req).await) }
+        });
+        let service = VerifyLayer::new(Verifier::s3(keys, REGION)).layer(app);
+        let server = HyperServer::start(listener, "s3-server", service)?;
+        Ok(S3Server { server })
     }
 
     /// `host:port`.
     pub fn authority(&self) -> String {
-        self.addr.to_string()
+        self.server.addr().to_string()
     }
 
     /// Stops the server (connections in progress end with it).
     pub fn stop(mut self) {
-        self.shut_down();
-    }
-
-    fn shut_down(&mut self) {
-        if let Some(thread) = self.thread.take() {
-            self.stopping.store(true, Ordering::SeqCst);
-            // Wakes the accept loop up.
-            let _ = StdTcpStream::connect(self.addr);
-            let _ = thread.join();
-        }
-    }
-}
-
-impl Drop for S3Server {
-    fn drop(&mut self) {
-        self.shut_down();
+        let _ = self.server.stop();
     }
 }
 
