@@ -23,6 +23,11 @@ impl LowercaseHex {
         LowercaseHex(hex)
     }
 
+    /// The digits as bytes.
+    pub(crate) fn as_bytes(&self) -> &[u8; 64] {
+        &self.0
+    }
+
     /// The digits as text.
     pub(crate) fn as_str(&self) -> &str {
         // Only ASCII hex digits are ever written.

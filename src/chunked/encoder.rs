@@ -5,10 +5,11 @@ use std::fmt;
 
 #[cfg(feature = "checksums")]
 use super::checksum::RunningChecksum;
-use super::string_to_sign::{hex64, ChunkContext};
+use super::string_to_sign::ChunkContext;
 #[cfg(feature = "checksums")]
 use super::ChecksumAlgorithm;
 use super::{ChunkedError, DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE};
+use crate::digest_hex::LowercaseHex;
 use crate::Error;
 
 /// `;chunk-signature=`: the chunk extension that carries a signature.
@@ -416,7 +417,7 @@ impl ChunkSigner {
         if self.upload.payload.signs_chunks() {
             let signature = self.context.chunk_signature(&self.previous, data);
             frame.push(CHUNK_SIGNATURE_EXT.as_bytes());
-            frame.push(&hex64(&signature));
+            frame.push(LowercaseHex::new(&signature).as_bytes());
             self.previous = signature;
         }
         frame.push(b"\r\n");
@@ -458,7 +459,7 @@ impl ChunkSigner {
                 let signature = self.context.trailer_signature(&self.previous, &canonical);
                 out.extend_from_slice(TRAILER_SIGNATURE.as_bytes());
                 out.push(b':');
-                out.extend_from_slice(&hex64(&signature));
+                out.extend_from_slice(LowercaseHex::new(&signature).as_bytes());
                 out.extend_from_slice(b"\r\n");
             }
         }
@@ -476,7 +477,7 @@ impl ChunkSigner {
         if self.upload.payload.signs_chunks() {
             let signature = self.context.chunk_signature(&self.previous, data);
             out.extend_from_slice(CHUNK_SIGNATURE_EXT.as_bytes());
-            out.extend_from_slice(&hex64(&signature));
+            out.extend_from_slice(LowercaseHex::new(&signature).as_bytes());
             self.previous = signature;
         }
         out.extend_from_slice(b"\r\n");

@@ -20,6 +20,7 @@ use std::fmt;
 
 use sha2::{Digest, Sha256};
 
+use crate::digest_hex::LowercaseHex;
 use crate::payload::EMPTY_SHA256;
 use crate::signing_key::SigningKey;
 
@@ -39,7 +40,7 @@ pub(crate) fn write_chunk_string_to_sign(
     write_head(out, CHUNK_ALGORITHM, timestamp, scope, previous_signature);
     out.extend_from_slice(EMPTY_SHA256.as_bytes());
     out.push(b'\n');
-    out.extend_from_slice(&hex64(chunk_hash));
+    out.extend_from_slice(LowercaseHex::new(chunk_hash).as_bytes());
 }
 
 /// Appends the string to sign of trailer lines that hash to `trailer_hash`
@@ -52,7 +53,7 @@ pub(crate) fn write_trailer_string_to_sign(
     trailer_hash: &[u8; 32],
 ) {
     write_head(out, TRAILER_ALGORITHM, timestamp, scope, previous_signature);
-    out.extend_from_slice(&hex64(trailer_hash));
+    out.extend_from_slice(LowercaseHex::new(trailer_hash).as_bytes());
 }
 
 fn write_head(
@@ -67,16 +68,8 @@ fn write_head(
         out.extend_from_slice(part);
         out.push(b'\n');
     }
-    out.extend_from_slice(&hex64(previous));
+    out.extend_from_slice(LowercaseHex::new(previous).as_bytes());
     out.push(b'\n');
-}
-
-/// Lowercase hex of a 32-byte value.
-pub(crate) fn hex64(bytes: &[u8; 32]) -> [u8; 64] {
-    let mut hex = [0u8; 64];
-    // 32 bytes always fit 64 hex digits.
-    let _ = hex::encode_to_slice(bytes, &mut hex);
-    hex
 }
 
 /// What signs and checks the chunks of one aws-chunked body: the signing

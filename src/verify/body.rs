@@ -8,9 +8,10 @@ use sha2::{Digest, Sha256};
 
 use super::head::{HeadState, VerifiedHead};
 use super::payload::{StreamingMarker, VerifiedPayload};
-use super::signature::{constant_time_eq, Hex64, SignatureCheck};
+use super::signature::{constant_time_eq, SignatureCheck};
 use super::verified::{Facts, VerifiedRequest};
 use crate::chunked::{ChunkContext, ChunkedDecoder, ChunkedMode};
+use crate::digest_hex::LowercaseHex;
 use crate::payload::UNSIGNED_PAYLOAD;
 use crate::Error;
 
@@ -298,7 +299,7 @@ impl BodyChecker {
                 hasher,
                 unsigned_refused,
             } => {
-                let hash = Hex64::new(&hasher.digest());
+                let hash = LowercaseHex::new(&hasher.digest());
                 match self.signature.check(hash.as_str()) {
                     Ok(string_to_sign) => (VerifiedPayload::Sha256, string_to_sign),
                     // Signed `UNSIGNED-PAYLOAD`, where that is refused?

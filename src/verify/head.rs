@@ -12,9 +12,10 @@ use super::body::BodyChecker;
 use super::key_cache::KeyCache;
 use super::payload::{Claim, StreamingMarker, UnsignedSource, VerifiedPayload};
 use super::request_checks::check_host;
-use super::signature::{constant_time_eq, Hex64, Key, SignatureCheck};
+use super::signature::{constant_time_eq, Key, SignatureCheck};
 use super::verified::{Facts, VerifiedRequest};
 use super::{CredentialsLookup, Verifier};
+use crate::digest_hex::LowercaseHex;
 use crate::error::Malformed;
 use crate::payload::UNSIGNED_PAYLOAD;
 use crate::settings::SessionTokenMode;
@@ -200,7 +201,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         let unsigned_allowed = self.unsigned_payload.allows(&self.service);
         let state = match claim {
             Some(Claim::Sha256(expected)) => HeadState::Sha256 {
-                string_to_sign: signature.check(Hex64::new(&expected).as_str())?,
+                string_to_sign: signature.check(LowercaseHex::new(&expected).as_str())?,
                 expected,
             },
             Some(Claim::Unsigned) => {
@@ -291,11 +292,11 @@ fn spend_like_a_signature_check(
         },
     };
     let hash = match claim {
-        Some(Claim::Sha256(hash)) => Some(Hex64::new(&hash)),
+        Some(Claim::Sha256(hash)) => Some(LowercaseHex::new(&hash)),
         _ => None,
     };
     // The outcome is meaningless: only the time spent matters.
-    let _ = check.check(hash.as_ref().map_or(UNSIGNED_PAYLOAD, Hex64::as_str));
+    let _ = check.check(hash.as_ref().map_or(UNSIGNED_PAYLOAD, LowercaseHex::as_str));
 }
 
 /// The credentials an unknown access key id is checked with: one instance,

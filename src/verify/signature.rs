@@ -97,23 +97,6 @@ pub(crate) fn replay_key(access_key_id: &str, string_to_sign: &str) -> [u8; 32] 
     hash.finalize().into()
 }
 
-/// A SHA-256 digest in lowercase hex, on the stack.
-pub(crate) struct Hex64([u8; 64]);
-
-impl Hex64 {
-    pub(crate) fn new(digest: &[u8; 32]) -> Self {
-        let mut hex = [0u8; 64];
-        // 32 bytes always fit 64 hex digits.
-        let _ = hex::encode_to_slice(digest, &mut hex);
-        Hex64(hex)
-    }
-
-    pub(crate) fn as_str(&self) -> &str {
-        // Hex digits are ASCII.
-        std::str::from_utf8(&self.0).unwrap_or_default()
-    }
-}
-
 /// Whether `a` and `b` are equal, in time that depends on their length
 /// only.
 pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
